@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'extract-frames',
+  preset: '../../jest.preset.js',
+};

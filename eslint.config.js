@@ -1,0 +1,46 @@
+// Lint: TypeScript rules plus Nx module boundaries (see STYLE.md "Lessons from the anchors").
+// - apps depend on libs; libs depend on libs only; tools depend on libs.
+// - pure libs (scope:pure) depend only on pure libs and never touch the disk or processes.
+const nx = require('@nx/eslint-plugin');
+
+const nodeSideEffects = ['fs', 'fs/promises', 'child_process', 'node:fs', 'node:fs/promises', 'node:child_process'];
+
+module.exports = [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', 'data', 'runs', '.nx', 'coverage'] },
+  {
+    files: ['**/*.ts', '**/*.js'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Pure libraries: computations only.
+    files: ['libs/errors/**/*.ts', 'libs/random/**/*.ts', 'libs/metrics/**/*.ts', 'libs/model/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeSideEffects.map((name) => ({ name, message: 'pure libraries do not touch the disk or processes' })) },
+      ],
+    },
+  },
+];

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'cli-kit',
+  preset: '../../jest.preset.js',
+};

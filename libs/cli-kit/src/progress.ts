@@ -1,0 +1,98 @@
+import { SingleBar } from 'cli-progress';
+
+/**
+ * Progress of long work. On a terminal: a live bar with counts and ETA (cli-progress, on stderr).
+ * Otherwise (CI, a log file, Nx's static output): plain lines, one per finished item and at
+ * most one per `plainIntervalMs` for in-between updates, so logs stay readable.
+ */
+export interface Progress {
+  /** Set the count of finished items and the extra fields shown (e.g. `{ frames: 120 }`). */
+  update(done: number, fields?: Record<string, string | number>): void;
+  /** A message that must not be overwritten by the bar (warnings, per-item results). */
+  log(line: string): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  /** `extract` */
+  label: string;
+  total: number;
+  /** What is counted: `videos`. */
+  unit: string;
+  /** Extra fields after the count, by name, e.g. `['frames']`. */
+  fields?: readonly string[];
+  stream?: NodeJS.WriteStream;
+  /** Force the plain-line mode (tests, `--no-progress`). */
+  plain?: boolean;
+  plainIntervalMs?: number;
+}
+
+export function createProgress(options: ProgressOptions): Progress {
+  const stream = options.stream ?? process.stderr;
+  const fields = options.fields ?? [];
+  const tty = !options.plain && stream.isTTY === true && process.env.CI !== 'true';
+  if (tty) return ttyProgress(options, stream, fields);
+  return plainProgress(options, stream, fields);
+}
+
+function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fields: readonly string[]): Progress {
+  const extra = fields.map((f) => ` | {${f}} ${f}`).join('');
+  const bar = new SingleBar({
+    format: `${options.label} |{bar}| {value}/{total} ${options.unit}${extra} | {duration_formatted} elapsed, ETA {eta_formatted}`,
+    stream,
+    hideCursor: true,
+    etaBuffer: 20,
+    clearOnComplete: false,
+  });
+  const initial = Object.fromEntries(fields.map((f) => [f, 0]));
+  bar.start(options.total, 0, initial);
+  return {
+    update(done, values) {
+      bar.update(done, values);
+    },
+    log(line) {
+      // Clear the bar's line, print, and let the next update redraw it.
+      stream.write(`\r\x1b[K${line}\n`);
+      bar.render();
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fields: readonly string[]): Progress {
+  const interval = options.plainIntervalMs ?? 10000;
+  const started = Date.now();
+  let lastDone = 0;
+  let lastPrinted = started;
+  let current: Record<string, string | number> = {};
+  const line = (done: number): string => {
+    const extra = fields.map((f) => `, ${current[f] ?? 0} ${f}`).join('');
+    const elapsedS = (Date.now() - started) / 1000;
+    const eta = done > 0 && done < options.total ? `, ETA ${formatSeconds((elapsedS / done) * (options.total - done))}` : '';
+    return `${options.label}: ${done}/${options.total} ${options.unit}${extra}, ${formatSeconds(elapsedS)} elapsed${eta}`;
+  };
+  return {
+    update(done, values) {
+      current = { ...current, ...values };
+      const now = Date.now();
+      if (done === lastDone && now - lastPrinted < interval) return;
+      stream.write(`${line(done)}\n`);
+      lastPrinted = now;
+      lastDone = done;
+    },
+    log(text) {
+      stream.write(`${text}\n`);
+    },
+    stop() {},
+  };
+}
+
+/** `75s` → `1m15s`. */
+export function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

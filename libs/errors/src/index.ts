@@ -1,0 +1,2 @@
+export { NextframeError, UsageError } from './nextframe-error';
+export { formatError, exitCodeOf } from './format-error';

@@ -1,0 +1,3 @@
+export { writeFileAtomic, writeJsonAtomic } from './write-file-atomic';
+export { createStagingDir, removeStaleStagingDirs, type StagingDir } from './staging-dir';
+export { hashFile } from './hash-file';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'manifest',
+  preset: '../../jest.preset.js',
+};

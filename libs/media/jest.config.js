@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'media',
+  preset: '../../jest.preset.js',
+};

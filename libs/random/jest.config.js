@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'random',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'demo-data',
+  preset: '../../jest.preset.js',
+};
