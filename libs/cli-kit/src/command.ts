@@ -24,6 +24,8 @@ export interface CommandSpec {
   /** Paragraphs after the usage line. */
   details?: string;
   options: Record<string, OptionSpec>;
+  /** Accept options this spec does not list (placeholder commands). */
+  allowUnknownOptions?: boolean;
   /** Example command lines for the help. */
   examples?: readonly string[];
 }
@@ -47,22 +49,22 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
   const canonical = new Map<string, string>();
   for (const [name, option] of Object.entries(all)) {
     const shortTaken = name !== 'help' || !Object.values(spec.options).some((o) => o.short === 'h');
-    config[name] = { type: option.type, multiple: option.multiple, short: shortTaken ? option.short : undefined };
+    config[name] = definedOnly({ type: option.type, multiple: option.multiple, short: shortTaken ? option.short : undefined });
     canonical.set(name, name);
     for (const alias of option.aliases ?? []) {
       if (alias.length === 1) {
         if (Object.values(spec.options).some((o) => o.short === alias)) continue;
-        config[`__short_${alias}`] = { type: option.type, short: alias, multiple: option.multiple };
+        config[`__short_${alias}`] = definedOnly({ type: option.type, short: alias, multiple: option.multiple });
         canonical.set(`__short_${alias}`, name);
       } else {
-        config[alias] = { type: option.type, multiple: option.multiple };
+        config[alias] = definedOnly({ type: option.type, multiple: option.multiple });
         canonical.set(alias, name);
       }
     }
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: !spec.allowUnknownOptions });
   } catch (error) {
     throw new UsageError(`${spec.name}: ${cleanParseError((error as Error).message)} (see nextframe ${spec.name} --help)`);
   }
@@ -79,6 +81,11 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     help: values.help === true,
     verbose: values.verbose === true,
   };
+}
+
+/** parseArgs rejects keys that are present but undefined. */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function cleanParseError(message: string): string {

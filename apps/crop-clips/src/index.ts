@@ -1,0 +1,1 @@
+export { cropCommand } from './crop-command';

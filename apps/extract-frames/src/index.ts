@@ -1,0 +1,1 @@
+export { extractCommand } from './extract-command';

