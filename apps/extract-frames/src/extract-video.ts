@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NextframeError } from '@nextframe/errors';
 import { createStagingDir } from '@nextframe/files';
-import { isImageFile, probeVideo, runFfmpeg, VideoReadError } from '@nextframe/media';
+import { FfmpegError, isImageFile, probeVideo, runFfmpeg, VideoReadError } from '@nextframe/media';
 import { canonicalOptions, ffmpegExtractArgs, outputSize, type ExtractOptions } from './extract-options';
 import type { FrameIndexEntry } from './frame-index';
 
@@ -41,12 +41,20 @@ export async function extractVideo(job: ExtractVideoJob, tools: ExtractTools): P
   const target = outputSize(info.width, info.height, job.options);
   const staging = await createStagingDir(job.outDir);
   try {
-    const { errorLines } = await runFfmpeg({
-      binary: tools.ffmpeg,
-      args: ffmpegExtractArgs({ video: job.video, outDir: staging.path, options: job.options, source: info }),
-      file: job.video,
-      onProgress: job.onFrames ? (p) => job.onFrames?.(p.frame) : undefined,
-    });
+    // A damaged file can make ffmpeg exit 0 with errors, or fail after some frames: judge by
+    // the frames written and the errors reported, not the exit code alone.
+    let errorLines: string[];
+    try {
+      ({ errorLines } = await runFfmpeg({
+        binary: tools.ffmpeg,
+        args: ffmpegExtractArgs({ video: job.video, outDir: staging.path, options: job.options, source: info }),
+        file: job.video,
+        onProgress: job.onFrames ? (p) => job.onFrames?.(p.frame) : undefined,
+      }));
+    } catch (error) {
+      if (!(error instanceof FfmpegError) || error.errorLines.length === 0) throw error;
+      errorLines = error.errorLines;
+    }
     const frames = (await fs.readdir(staging.path)).filter(isImageFile);
     const expected = expectedFrames(info.frameCount, info.frameCountExact, job.options);
     if (frames.length === 0) {

@@ -7,7 +7,10 @@ export class BinaryNotFoundError extends NextframeError {}
 export class VideoReadError extends NextframeError {}
 
 /** ffmpeg ran and failed. */
-export class FfmpegError extends NextframeError {}
+export class FfmpegError extends NextframeError {
+  /** ffmpeg's error messages, oldest first (the first is usually the cause). */
+  errorLines: string[] = [];
+}
 
 /** The input is not an image sharp can decode. */
 export class ImageReadError extends NextframeError {}

@@ -86,7 +86,9 @@ export function runFfmpeg(options: RunFfmpegOptions): Promise<FfmpegResult> {
       }
       const reason = signal ? `killed by ${signal}` : `exit code ${code}`;
       const detail = errorLines.length ? errorLines[errorLines.length - 1] : lastLine(stderr);
-      reject(new FfmpegError(`ffmpeg failed (${reason})${detail ? `: ${detail}` : ''}`, { file: options.file }));
+      const failure = new FfmpegError(`ffmpeg failed (${reason})${detail ? `: ${detail}` : ''}`, { file: options.file });
+      failure.errorLines = errorLines;
+      reject(failure);
     });
   });
 }
