@@ -10,7 +10,7 @@ export interface LoadedManifest {
   manifest: Manifest;
   /** Absolute path of the manifest file. */
   file: string;
-  /** Absolute folder stage outputs go to (`dataDir`, default `data/<name>`). */
+  /** Absolute folder stage outputs go to: `<workspace>/data/<name>` (where the Nx targets cache them). */
   dataDir: string;
   /** The workspace root relative paths are resolved against. */
   workspaceRoot: string;
@@ -41,7 +41,7 @@ export async function loadManifest(nameOrPath: string, workspaceRoot: string): P
   return {
     manifest,
     file,
-    dataDir: path.resolve(workspaceRoot, manifest.dataDir ?? path.join('data', manifest.name)),
+    dataDir: path.resolve(workspaceRoot, 'data', manifest.name),
     workspaceRoot,
   };
 }

@@ -31,7 +31,7 @@ const ffmpegSource = z
     kind: z.literal('generator'),
     generator: z.literal('ffmpeg-source'),
     id,
-    source: z.enum(['life', 'testsrc2', 'mandelbrot', 'cellauto']),
+    source: z.enum(['life', 'testsrc2', 'cellauto']),
     count: z.int().min(1),
     frames: z.int().min(2),
     fps: z.number().positive().default(10),
@@ -79,7 +79,6 @@ export const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: id.describe('the dataset name: the manifest file is data-manifests/<name>.json'),
   description: z.string().optional(),
-  dataDir: z.string().optional().describe('where stage outputs go (default: data/<name>)'),
   sources: z.array(sourceSchema).min(1),
   split: splitSchema.default({ testFraction: 0, seed: 0 }),
   stages: z

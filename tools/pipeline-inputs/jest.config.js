@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'pipeline-inputs',
+  preset: '../../jest.preset.js',
+};

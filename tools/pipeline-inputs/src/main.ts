@@ -1,0 +1,13 @@
+/**
+ * Prints a stage's cache fingerprint for Nx `runtime` inputs:
+ *   node --require tsx/cjs tools/pipeline-inputs/src/main.ts extract
+ */
+import { findWorkspaceRoot } from '@nextframe/manifest';
+import { stageFingerprint, type Stage } from './stage-fingerprint';
+
+const stage = process.argv[2] as Stage;
+if (stage !== 'generate' && stage !== 'extract') {
+  process.stderr.write(`usage: main.ts generate|extract (got '${stage}')\n`);
+  process.exit(2);
+}
+stageFingerprint(stage, findWorkspaceRoot()).then((fingerprint) => process.stdout.write(`${JSON.stringify(fingerprint)}\n`));
