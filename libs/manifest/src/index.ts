@@ -20,3 +20,4 @@ export {
 } from './dataset-layout';
 export { assignSplit, type SplitName } from './assign-split';
 export { findWorkspaceRoot } from './find-workspace-root';
+export { manifestJsonSchema } from './manifest-json-schema';

@@ -62,11 +62,21 @@ export function parseManifest(text: string, shownFile: string): Manifest {
 function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => {
-      const where = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(top level)';
-      return `${where}: ${issue.message}`;
-    })
+    .map((issue) => describeIssue(issue, []))
     .join('; ');
+}
+
+/** One issue as `path.to[0].field: message`; for a union, the issue of the branch that came closest. */
+function describeIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[]): string {
+  const fullPath = [...prefix, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+    if (closest.length > 0) return describeIssue(closest[0], fullPath);
+  }
+  const where = fullPath.length
+    ? fullPath.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '')
+    : '(top level)';
+  return `${where}: ${issue.message}`;
 }
 
 /** Names of the manifests in `data-manifests/`. */

@@ -51,7 +51,10 @@ const videoFiles = z
   })
   .describe("A user's own video files");
 
-export const sourceSchema = z.union([movingMnistSource, ffmpegSource, videoFiles]);
+export const sourceSchema = z.discriminatedUnion('kind', [
+  z.discriminatedUnion('generator', [movingMnistSource, ffmpegSource]),
+  videoFiles,
+]);
 
 const splitSchema = z.union([
   z.strictObject({

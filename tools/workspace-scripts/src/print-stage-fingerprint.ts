@@ -1,6 +1,6 @@
 /**
  * Prints a stage's cache fingerprint for Nx `runtime` inputs:
- *   node --require tsx/cjs tools/pipeline-inputs/src/main.ts extract
+ *   node --require tsx/cjs tools/workspace-scripts/src/print-stage-fingerprint.ts extract
  */
 import { findWorkspaceRoot } from '@nextframe/manifest';
 import { stageFingerprint, type Stage } from './stage-fingerprint';

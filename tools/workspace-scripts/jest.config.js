@@ -1,4 +1,4 @@
 module.exports = {
-  displayName: 'pipeline-inputs',
+  displayName: 'workspace-scripts',
   preset: '../../jest.preset.js',
 };
