@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'crop-clips',
-  preset: '../../jest.preset.js',
-};

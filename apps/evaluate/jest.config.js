@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'evaluate',
-  preset: '../../jest.preset.js',
-};

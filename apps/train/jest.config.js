@@ -1,4 +1,0 @@
-module.exports = {
-  displayName: 'train',
-  preset: '../../jest.preset.js',
-};
