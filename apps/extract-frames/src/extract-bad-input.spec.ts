@@ -126,7 +126,8 @@ describe('nextframe extract (the command)', () => {
       if (Date.now() > deadline) throw new Error('extraction never started');
       await new Promise((r) => setTimeout(r, 20));
     }
-    process.kill(-child.pid!, 'SIGKILL');
+    if (child.pid === undefined) throw new Error('child did not start');
+    process.kill(-child.pid, 'SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const left = await fs.readdir(out);
     expect(left).not.toContain('long');

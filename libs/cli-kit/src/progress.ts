@@ -85,7 +85,7 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
     log(text) {
       stream.write(`${text}\n`);
     },
-    stop() {},
+    stop: () => undefined,
   };
 }
 

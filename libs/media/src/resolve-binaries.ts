@@ -74,7 +74,6 @@ function packageBinary(name: string, resolveFrom: string): string | undefined {
   try {
     // ffmpeg-static exports a string; the installers export { path }. Both may throw (the
     // installers throw a plain string) when their platform package is absent.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded: unknown = require(entry);
     if (typeof loaded === 'string') return loaded;
     if (loaded && typeof (loaded as { path?: unknown }).path === 'string') return (loaded as { path: string }).path;
