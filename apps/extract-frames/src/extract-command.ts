@@ -100,7 +100,8 @@ async function runExtract(parsed: ParsedCommand): Promise<number> {
   } finally {
     progress.stop();
   }
-  const shownOut = path.relative(process.cwd(), outDir) || '.';
+  const relative = path.relative(process.cwd(), outDir);
+  const shownOut = relative === '' ? '.' : relative.startsWith('..') ? outDir : relative;
   const parts = [`${summary.extracted.length} extracted`, `${summary.skipped.length} already done`];
   if (summary.pruned.length) parts.push(`${summary.pruned.length} removed (no longer in the manifest)`);
   if (summary.failed.length) parts.push(`${summary.failed.length} failed`);
