@@ -1,24 +1,18 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { useTempDir } from '@nextframe/files/testing';
 import { encodeImageRgb, probeVideo, resolveFfmpeg, resolveFfprobe, VideoReadError } from './index';
 import { patternFrame, writeTestVideo } from './testing';
 
 const ffprobe = resolveFfprobe().path;
-let dir: string;
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nextframe-probe-'));
-});
-afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('probe');
 
 const frames = (n: number, w = 48, h = 32) => Array.from({ length: n }, (_, i) => patternFrame(w, h, i));
 
 describe('probeVideo', () => {
   it('reads duration, frame rate, frame count and size of an H.264 file', async () => {
-    const file = path.join(dir, 'clip.mp4');
+    const file = path.join(tempDir(), 'clip.mp4');
     await writeTestVideo({ file, frames: frames(25), fps: 10, codec: 'h264' });
     const info = await probeVideo(ffprobe, file);
     expect(info).toMatchObject({
@@ -34,7 +28,7 @@ describe('probeVideo', () => {
   });
 
   it('reports rotation metadata and the displayed (rotated) size', async () => {
-    const file = path.join(dir, 'rotated.mp4');
+    const file = path.join(tempDir(), 'rotated.mp4');
     await writeTestVideo({ file, frames: frames(5), fps: 5, codec: 'h264', rotate: 90 });
     const info = await probeVideo(ffprobe, file);
     // ffmpeg's mov muxer stores the tag as a display matrix that reads back as a quarter turn
@@ -44,7 +38,7 @@ describe('probeVideo', () => {
   });
 
   it('estimates the frame count when the container has none (Matroska)', async () => {
-    const file = path.join(dir, 'clip.mkv');
+    const file = path.join(tempDir(), 'clip.mkv');
     await writeTestVideo({ file, frames: frames(12), fps: 4, codec: 'ffv1' });
     const info = await probeVideo(ffprobe, file);
     expect(info.frameCountExact).toBe(false);
@@ -52,8 +46,8 @@ describe('probeVideo', () => {
   });
 
   it.each([
-    ['missing file', async () => path.join(dir, 'missing.mp4'), 'no such file'],
-    ['a folder', async () => dir, 'is a folder, not a video file'],
+    ['missing file', async () => path.join(tempDir(), 'missing.mp4'), 'no such file'],
+    ['a folder', async () => tempDir(), 'is a folder, not a video file'],
     ['an empty file', async () => write('empty.mp4', ''), 'is empty (0 bytes)'],
     ['a text file', async () => write('notes.txt', 'hello, not a video\n'), 'not a readable video (ffprobe:'],
     ['a text file named .mp4', async () => write('fake.mp4', 'hello, not a video\n'), 'truncated or not a video'],
@@ -68,7 +62,7 @@ describe('probeVideo', () => {
   });
 
   it('rejects a truncated MP4 whose index was cut off', async () => {
-    const whole = path.join(dir, 'whole.mp4');
+    const whole = path.join(tempDir(), 'whole.mp4');
     await writeTestVideo({ file: whole, frames: frames(30), fps: 10, codec: 'h264' });
     const bytes = await fs.readFile(whole);
     const cut = await write('cut.mp4', bytes.subarray(0, Math.floor(bytes.length / 2)));
@@ -76,14 +70,14 @@ describe('probeVideo', () => {
   });
 
   it('rejects an audio-only file', async () => {
-    const file = path.join(dir, 'tone.m4a');
+    const file = path.join(tempDir(), 'tone.m4a');
     execFileSync(resolveFfmpeg().path, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=d=0.5', '-c:a', 'aac', '-y', file]);
     await expect(probeVideo(ffprobe, file)).rejects.toThrow('has no video stream (only audio)');
   });
 });
 
 async function write(name: string, content: string | Uint8Array): Promise<string> {
-  const file = path.join(dir, name);
+  const file = path.join(tempDir(), name);
   await fs.writeFile(file, content);
   return file;
 }

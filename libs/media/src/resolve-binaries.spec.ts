@@ -1,16 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { useTempDir } from '@nextframe/files/testing';
 import { BinaryNotFoundError, resolveFfmpeg, resolveFfprobe } from './index';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nextframe-resolve-'));
-});
-afterEach(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('resolve', { each: true });
 
 async function executable(file: string): Promise<string> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -18,9 +12,9 @@ async function executable(file: string): Promise<string> {
   return file;
 }
 
-/** A real npm package folder under `dir/node_modules`, resolvable with `resolveFrom: dir`. */
+/** A real npm package folder under `tempDir()/node_modules`, resolvable with `resolveFrom: tempDir()`. */
 async function fakePackage(name: string, body: string): Promise<void> {
-  const root = path.join(dir, 'node_modules', name);
+  const root = path.join(tempDir(), 'node_modules', name);
   await fs.mkdir(root, { recursive: true });
   await fs.writeFile(path.join(root, 'package.json'), JSON.stringify({ name, main: 'index.js' }));
   await fs.writeFile(path.join(root, 'index.js'), body);
@@ -37,41 +31,41 @@ describe('resolveFfmpeg', () => {
   });
 
   it('prefers FFMPEG_PATH over everything', async () => {
-    const custom = await executable(path.join(dir, 'bin with space', 'my-ffmpeg'));
+    const custom = await executable(path.join(tempDir(), 'bin with space', 'my-ffmpeg'));
     expect(resolveFfmpeg({ env: { FFMPEG_PATH: custom } })).toEqual({ path: custom, source: 'env' });
-    const probe = await executable(path.join(dir, 'my-ffprobe'));
+    const probe = await executable(path.join(tempDir(), 'my-ffprobe'));
     expect(resolveFfprobe({ env: { FFPROBE_PATH: probe } })).toEqual({ path: probe, source: 'env' });
   });
 
   it('fails clearly when FFMPEG_PATH names a missing file', () => {
-    const missing = path.join(dir, 'nope');
+    const missing = path.join(tempDir(), 'nope');
     expect(() => resolveFfmpeg({ env: { FFMPEG_PATH: missing } })).toThrow(BinaryNotFoundError);
     expect(() => resolveFfmpeg({ env: { FFMPEG_PATH: missing } })).toThrow('FFMPEG_PATH is set but is not an executable file');
   });
 
   it('skips ffmpeg-static when its binary was never downloaded, then uses the installer', async () => {
-    const installed = await executable(path.join(dir, 'installer-bin', 'ffmpeg'));
-    await fakePackage('ffmpeg-static', `module.exports = ${JSON.stringify(path.join(dir, 'not-downloaded', 'ffmpeg'))};`);
+    const installed = await executable(path.join(tempDir(), 'installer-bin', 'ffmpeg'));
+    await fakePackage('ffmpeg-static', `module.exports = ${JSON.stringify(path.join(tempDir(), 'not-downloaded', 'ffmpeg'))};`);
     await fakePackage('@ffmpeg-installer/ffmpeg', `module.exports = { path: ${JSON.stringify(installed)} };`);
-    expect(resolveFfmpeg({ env: {}, resolveFrom: dir })).toEqual({ path: installed, source: '@ffmpeg-installer/ffmpeg' });
+    expect(resolveFfmpeg({ env: {}, resolveFrom: tempDir() })).toEqual({ path: installed, source: '@ffmpeg-installer/ffmpeg' });
   });
 
   it('uses ffmpeg-static first when its binary exists', async () => {
-    const staticBin = await executable(path.join(dir, 'static', 'ffmpeg'));
+    const staticBin = await executable(path.join(tempDir(), 'static', 'ffmpeg'));
     await fakePackage('ffmpeg-static', `module.exports = ${JSON.stringify(staticBin)};`);
     await fakePackage('@ffmpeg-installer/ffmpeg', `module.exports = { path: '/elsewhere' };`);
-    expect(resolveFfmpeg({ env: {}, resolveFrom: dir })).toEqual({ path: staticBin, source: 'ffmpeg-static' });
+    expect(resolveFfmpeg({ env: {}, resolveFrom: tempDir() })).toEqual({ path: staticBin, source: 'ffmpeg-static' });
   });
 
   it('falls back to PATH when the installer throws (it throws a plain string)', async () => {
     await fakePackage('@ffmpeg-installer/ffmpeg', `throw 'Could not find ffmpeg executable';`);
-    const onPath = await executable(path.join(dir, 'path-bin', 'ffmpeg'));
-    const env = { PATH: [path.join(dir, 'empty'), path.dirname(onPath)].join(path.delimiter) };
-    expect(resolveFfmpeg({ env, resolveFrom: dir })).toEqual({ path: onPath, source: 'PATH' });
+    const onPath = await executable(path.join(tempDir(), 'path-bin', 'ffmpeg'));
+    const env = { PATH: [path.join(tempDir(), 'empty'), path.dirname(onPath)].join(path.delimiter) };
+    expect(resolveFfmpeg({ env, resolveFrom: tempDir() })).toEqual({ path: onPath, source: 'PATH' });
   });
 
   it('says what it tried when nothing is found', () => {
-    const attempt = () => resolveFfmpeg({ env: { PATH: dir }, resolveFrom: dir });
+    const attempt = () => resolveFfmpeg({ env: { PATH: tempDir() }, resolveFrom: tempDir() });
     expect(attempt).toThrow(BinaryNotFoundError);
     expect(attempt).toThrow(
       'cannot find ffmpeg: tried ffmpeg-static (not installed), @ffmpeg-installer/ffmpeg (not installed), PATH; set FFMPEG_PATH',

@@ -1,23 +1,17 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { useTempDir } from '@nextframe/files/testing';
 import { FfmpegError, readImageRgb, resolveFfmpeg, runFfmpeg, type FfmpegProgress } from './index';
 import { patternFrame, pixelAt, writeTestVideo } from './testing';
 
 const ffmpeg = resolveFfmpeg().path;
-let dir: string;
-beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'nextframe-ffmpeg-'));
-});
-afterAll(async () => {
-  await fs.rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('ffmpeg');
 
 describe('runFfmpeg', () => {
   it('streams progress and handles file names a shell would mangle', async () => {
-    const weird = path.join(dir, `it's "$(rm -rf x)" & ; * ünï.mkv`);
+    const weird = path.join(tempDir(), `it's "$(rm -rf x)" & ; * ünï.mkv`);
     await writeTestVideo({ file: weird, frames: Array.from({ length: 40 }, (_, i) => patternFrame(32, 24, i)), fps: 20 });
-    const outDir = path.join(dir, 'out $HOME');
+    const outDir = path.join(tempDir(), 'out $HOME');
     await fs.mkdir(outDir);
     const seen: FfmpegProgress[] = [];
     await runFfmpeg({
@@ -33,13 +27,13 @@ describe('runFfmpeg', () => {
   });
 
   it('surfaces ffmpeg stderr on failure, naming the file', async () => {
-    const input = path.join(dir, 'missing.mp4');
+    const input = path.join(tempDir(), 'missing.mp4');
     const error = await runFfmpeg({ binary: ffmpeg, args: ['-i', input, '-f', 'null', '-'], file: input }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FfmpegError);
     expect((error as FfmpegError).oneLine()).toMatch(/missing\.mp4: ffmpeg failed \(exit code 1\): .*No such file or directory/);
   });
 
   it('reports a binary that cannot be started', async () => {
-    await expect(runFfmpeg({ binary: path.join(dir, 'no-ffmpeg'), args: ['-version'] })).rejects.toThrow(/cannot run ffmpeg/);
+    await expect(runFfmpeg({ binary: path.join(tempDir(), 'no-ffmpeg'), args: ['-version'] })).rejects.toThrow(/cannot run ffmpeg/);
   });
 });
