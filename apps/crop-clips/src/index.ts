@@ -1,1 +1,1 @@
-export { cropCommand } from './crop-command';
+export { cropCommand, resolveCropConfig, type CropConfig } from './crop-command';

@@ -10,12 +10,15 @@ export interface DatasetLayout {
   generatedVideosDir: string;
   /** `extract` output: `<dataDir>/frames`, with `train/` and `test/` folders of video folders. */
   framesDir: string;
+  /** `crop` output: the Arrow clip store, cut from `frames/train`. */
+  clipsDir: string;
 }
 
 export function datasetLayout(loaded: LoadedManifest): DatasetLayout {
   return {
     generatedVideosDir: path.join(loaded.dataDir, 'videos'),
     framesDir: path.join(loaded.dataDir, 'frames'),
+    clipsDir: path.join(loaded.dataDir, 'clips'),
   };
 }
 

@@ -1,7 +1,9 @@
 export {
+  cropStageSchema,
   extractStageSchema,
   manifestSchema,
   sourceSchema,
+  type CropStageParams,
   type ExtractStageParams,
   type GeneratorSource,
   type Manifest,

@@ -78,6 +78,17 @@ export const extractStageSchema = z
   })
   .refine((o) => !(o.size && o.maxSide), { message: 'give size or maxSide, not both' });
 
+export const cropStageSchema = z.strictObject({
+  clips: z.int().min(1).optional().describe('clips to cut (nextframe crop -n)'),
+  seed: z.int().optional().describe('seeds every choice of video, start frame and window (default 0)'),
+  cropSize: z.int().min(4).optional().describe('side of the square crop in pixels (default 32, the paper)'),
+  history: z.int().min(1).optional().describe('input frames per clip; a clip holds history + 1 frames (default 4)'),
+  movementThreshold: z.number().min(0).optional().describe('keep windows whose movement score exceeds this (default 100)'),
+  maxTries: z.int().min(1).optional().describe('windows tried per clip (default 100)'),
+  unfilteredProbability: z.number().min(0).max(1).optional().describe('chance of taking the first window unfiltered (default 0.05)'),
+  shardSize: z.int().min(1).optional().describe('clips per Arrow file (default 10000)'),
+});
+
 export const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: id.describe('the dataset name: the manifest file is data-manifests/<name>.json'),
@@ -87,8 +98,8 @@ export const manifestSchema = z.strictObject({
   stages: z
     .strictObject({
       extract: extractStageSchema.default({}),
-      // The later stages validate their own parameters (libs/data, libs/model, apps/evaluate).
-      crop: z.record(z.string(), z.unknown()).default({}),
+      // The later stages validate their own parameters (libs/model, apps/evaluate).
+      crop: cropStageSchema.default({}),
       train: z.record(z.string(), z.unknown()).default({}),
       evaluate: z.record(z.string(), z.unknown()).default({}),
     })
@@ -99,4 +110,5 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestSource = z.infer<typeof sourceSchema>;
 export type GeneratorSource = Extract<ManifestSource, { kind: 'generator' }>;
 export type ExtractStageParams = z.infer<typeof extractStageSchema>;
+export type CropStageParams = z.infer<typeof cropStageSchema>;
 export type SplitSpec = Manifest['split'];

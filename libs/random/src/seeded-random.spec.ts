@@ -40,6 +40,13 @@ describe('SeededRandom', () => {
     expect(items[0]).toBe(0);
   });
 
+  it('makes permutations of 0…n−1', () => {
+    const p = new SeededRandom(3).permutation(1000);
+    expect(Array.from(p).sort((a, b) => a - b)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(Array.from(new SeededRandom(3).permutation(1000))).toEqual(Array.from(p));
+    expect(Array.from(p.subarray(0, 10))).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('forks independent streams named by a label', () => {
     const parent = new SeededRandom(5);
     const fork1 = parent.fork('split').next();

@@ -60,6 +60,19 @@ export class SeededRandom {
     return new SeededRandom(`${String(this.seed)}/${label}`);
   }
 
+  /** A uniformly random permutation of 0 … n−1 (Fisher–Yates), compact for millions of indices. */
+  permutation(n: number): Uint32Array {
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = out[i];
+      out[i] = out[j];
+      out[j] = t;
+    }
+    return out;
+  }
+
   /** Fisher–Yates shuffle of a copy. */
   shuffled<T>(items: readonly T[]): T[] {
     const out = items.slice();
