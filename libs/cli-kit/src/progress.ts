@@ -2,8 +2,8 @@ import { SingleBar } from 'cli-progress';
 
 /**
  * Progress of long work. On a terminal: a live bar with counts and ETA (cli-progress, on stderr).
- * Otherwise (CI, a log file, Nx's static output): plain lines, one per finished item and at
- * most one per `plainIntervalMs` for in-between updates, so logs stay readable.
+ * Otherwise (CI, a log file, Nx's static output): plain lines, about one per 5% of the work, one
+ * every `plainIntervalMs` while it is slow, and the last, so logs stay readable.
  */
 export interface Progress {
   /** Set the count of finished items and the extra fields shown (e.g. `{ frames: 120 }`). */
@@ -77,7 +77,10 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
     update(done, values) {
       current = { ...current, ...values };
       const now = Date.now();
-      if (done === lastDone && now - lastPrinted < interval) return;
+      // At most about 20 lines per run, plus one every `interval` while work is slow, plus the last.
+      const step = Math.max(1, Math.ceil(options.total / 20));
+      if (done !== options.total && done < lastDone + step && now - lastPrinted < interval) return;
+      if (done === lastDone && done === options.total) return;
       stream.write(`${line(done)}\n`);
       lastPrinted = now;
       lastDone = done;

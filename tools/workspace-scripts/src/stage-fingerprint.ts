@@ -5,11 +5,12 @@ import { VIDEO_EXTENSIONS } from '@nextframe/manifest';
 import { ffmpegVersion, resolveFfmpeg } from '@nextframe/media';
 
 /**
- * What a pipeline stage's Nx cache key needs beyond its code: the parts of every manifest the
- * stage reads (so a crop parameter change does not rerun extract), the user's video files
- * outside the workspace (path, size, modification time), and the ffmpeg version.
+ * What a pipeline stage's Nx cache key needs beyond its code and its input stage's outputs: the
+ * parts of every manifest the stage reads (so a crop parameter change does not rerun extract),
+ * the user's video files outside the workspace (path, size, modification time), and the ffmpeg
+ * version.
  */
-export type Stage = 'generate' | 'extract';
+export type Stage = 'generate' | 'extract' | 'crop';
 
 interface RawManifest {
   name?: unknown;
@@ -35,7 +36,9 @@ export async function stageFingerprint(stage: Stage, workspaceRoot: string): Pro
     manifests[file] =
       stage === 'generate'
         ? { name: raw.name, generators: sources.filter((s) => s.kind === 'generator') }
-        : {
+        : stage === 'crop'
+          ? { name: raw.name, crop: raw.stages?.crop ?? null }
+          : {
             name: raw.name,
             sources,
             split: raw.split ?? null,

@@ -1,7 +1,8 @@
 /**
- * The Nx target `extract-frames:extract`, run for real with Nx in a copy of this workspace:
- * cached on a second run, restored when its outputs are deleted, untouched by a crop
- * parameter change, rerun (alone) when an extract parameter changes.
+ * The Nx pipeline targets (`demo-data:generate` → `extract-frames:extract` → `crop-clips:crop`),
+ * run for real with Nx in a copy of this workspace: cached on a second run, restored when
+ * outputs are deleted; a crop parameter change reruns crop only, an extract parameter change
+ * reruns extract and crop.
  */
 import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -11,6 +12,7 @@ import * as path from 'node:path';
 const repo = path.resolve(__dirname, '../../..');
 const COPIED = ['nx.json', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.js', 'eslint.config.js', '.gitignore', 'apps', 'libs', 'tools'];
 
+const CROP = { clips: 300, seed: 1, cropSize: 16, shardSize: 100 };
 const manifest = (stages: Record<string, unknown>) => ({
   name: 'mini',
   sources: [{ kind: 'generator', generator: 'moving-mnist', id: 'digits', count: 2, frames: 10, sizePx: 48, seed: 4 }],
@@ -24,12 +26,13 @@ beforeAll(async () => {
   for (const entry of COPIED) {
     await fs.cp(path.join(repo, entry), path.join(root, entry), {
       recursive: true,
-      filter: (src) => !/(^|\/)(node_modules|data|\.nx)(\/|$)/.test(path.relative(repo, src)),
+      // Leave out installed packages and generated data (but not libs/data).
+      filter: (src) => !/(^|\/)node_modules(\/|$)|^(data|\.nx)(\/|$)/.test(path.relative(repo, src)),
     });
   }
   await fs.symlink(path.join(repo, 'node_modules'), path.join(root, 'node_modules'));
   await fs.mkdir(path.join(root, 'data-manifests'));
-  await writeManifest({ extract: {}, crop: { cropSize: 32 } });
+  await writeManifest({ extract: {}, crop: CROP });
 });
 afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
@@ -43,7 +46,7 @@ function nx(): string {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_') && k !== 'TSX_TSCONFIG_PATH'));
   const result = spawnSync(
     process.execPath,
-    [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), 'run', 'extract-frames:extract', '--manifest=mini', '--outputStyle=static'],
+    [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), 'run', 'crop-clips:crop', '--manifest=mini', '--outputStyle=static'],
     {
       cwd: root,
       encoding: 'utf8',
@@ -63,35 +66,40 @@ async function frameCount(): Promise<number> {
   return Object.values(index.videos as Record<string, { frameCount: number }>).reduce((n, v) => n + v.frameCount, 0);
 }
 
-describe('extract-frames:extract through Nx', () => {
-  it('runs, then comes from the cache, restores deleted outputs, and reruns only for extract changes', async () => {
+describe('the pipeline through Nx', () => {
+  it('runs, then comes from the cache, restores deleted outputs, and reruns only what a change touches', async () => {
+    const clipsSummary = path.join(root, 'data', 'mini', 'clips', 'clips.json');
     const first = nx();
-    expect(fromCache(first, 'demo-data:generate')).toBe(false);
-    expect(fromCache(first, 'extract-frames:extract')).toBe(false);
+    for (const target of ['demo-data:generate', 'extract-frames:extract', 'crop-clips:crop']) expect(fromCache(first, target)).toBe(false);
     expect(first).toContain('extract: 2 videos');
     expect((await fs.readdir(path.join(framesDir(), 'train'))).length + (await fs.readdir(path.join(framesDir(), 'test'))).length).toBe(2);
     expect(await frameCount()).toBe(20);
+    expect(JSON.parse(await fs.readFile(clipsSummary, 'utf8'))).toMatchObject({ count: 300, clipShape: [5, 16, 16, 3] });
     const index = await fs.readFile(path.join(framesDir(), 'index.json'));
+    const clips = await fs.readFile(clipsSummary);
 
     const second = nx();
-    expect(fromCache(second, 'demo-data:generate')).toBe(true);
-    expect(fromCache(second, 'extract-frames:extract')).toBe(true);
+    for (const target of ['demo-data:generate', 'extract-frames:extract', 'crop-clips:crop']) expect(fromCache(second, target)).toBe(true);
 
-    await fs.rm(framesDir(), { recursive: true });
+    await fs.rm(path.join(root, 'data'), { recursive: true });
     const restored = nx();
-    expect(fromCache(restored, 'extract-frames:extract')).toBe(true);
+    expect(fromCache(restored, 'crop-clips:crop')).toBe(true);
     expect((await fs.readFile(path.join(framesDir(), 'index.json'))).equals(index)).toBe(true);
+    expect((await fs.readFile(clipsSummary)).equals(clips)).toBe(true);
     expect(await frameCount()).toBe(20);
 
-    await writeManifest({ extract: {}, crop: { cropSize: 16 } });
+    await writeManifest({ extract: {}, crop: { ...CROP, cropSize: 8 } });
     const cropChanged = nx();
     expect(fromCache(cropChanged, 'demo-data:generate')).toBe(true);
     expect(fromCache(cropChanged, 'extract-frames:extract')).toBe(true);
+    expect(fromCache(cropChanged, 'crop-clips:crop')).toBe(false);
+    expect(JSON.parse(await fs.readFile(clipsSummary, 'utf8')).clipShape).toEqual([5, 8, 8, 3]);
 
-    await writeManifest({ extract: { fps: 5 }, crop: { cropSize: 16 } });
+    await writeManifest({ extract: { fps: 5 }, crop: { ...CROP, cropSize: 8 } });
     const extractChanged = nx();
     expect(fromCache(extractChanged, 'demo-data:generate')).toBe(true);
     expect(fromCache(extractChanged, 'extract-frames:extract')).toBe(false);
+    expect(fromCache(extractChanged, 'crop-clips:crop')).toBe(false);
     expect(await frameCount()).toBe(10);
   }, 300000);
 });

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'crop-clips',
+  preset: '../../jest.preset.js',
+};
