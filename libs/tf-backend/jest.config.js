@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'tf-backend',
+  preset: '../../jest.preset.js',
+};

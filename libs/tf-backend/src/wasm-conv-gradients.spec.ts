@@ -1,0 +1,91 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { SeededRandom } from '@nextframe/random';
+import { describeBackend, initBackend } from './index';
+
+/** Gradients of Σ conv2d(x, w) · r with respect to x and w (r fixed random weights). */
+function convGradients(x: Float32Array, xShape: number[], w: Float32Array, wShape: number[], r: Float32Array, pad: 'same' | 'valid') {
+  return tf.tidy(() => {
+    const xt = tf.tensor4d(x, xShape as [number, number, number, number]);
+    const wt = tf.tensor4d(w, wShape as [number, number, number, number]);
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => {
+      const y = tf.conv2d(a, b, 1, pad);
+      return tf.sum(tf.mul(y, tf.tensor(r, y.shape)));
+    };
+    const [dx, dw] = tf.grads(f as (...args: tf.Tensor[]) => tf.Tensor)([xt, wt]);
+    return { dx: dx.dataSync().slice(), dw: dw.dataSync().slice(), outShape: tf.conv2d(xt, wt, 1, pad).shape };
+  });
+}
+
+function random(n: number, rng: SeededRandom): Float32Array {
+  return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
+}
+
+describe('wasm convolution gradients (forward-convolution kernels)', () => {
+  beforeAll(async () => {
+    expect((await initBackend('wasm')).name).toBe('wasm');
+    // Both gradient kernels are ours (the backend has no filter-gradient kernel of its own).
+    expect((tf.getKernel('Conv2DBackpropInput', 'wasm') as unknown as { nextframe?: boolean }).nextframe).toBe(true);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it.each([
+    ['SAME', 'odd 3×3', [2, 7, 6, 3], [3, 3, 3, 4]],
+    ['SAME', 'odd 5×5', [1, 9, 8, 2], [5, 5, 2, 3]],
+    ['SAME', 'even 2×2', [2, 6, 7, 3], [2, 2, 3, 2]],
+    ['SAME', 'even 4×4', [1, 8, 8, 2], [4, 4, 2, 3]],
+    ['VALID', 'odd 3×3', [2, 7, 6, 3], [3, 3, 3, 4]],
+    ['VALID', 'even 2×2', [2, 6, 7, 3], [2, 2, 3, 2]],
+    ['VALID', 'odd 7×7 (discriminator size)', [2, 12, 12, 3], [7, 7, 3, 5]],
+    ['SAME', 'non-square 3×5', [2, 9, 8, 2], [3, 5, 2, 3]],
+  ])('%s, %s kernel: equal to the cpu backend', async (pad, _label, xShape, wShape) => {
+    const rng = new SeededRandom(`${pad}${xShape}${wShape}`);
+    const x = random(xShape.reduce((a, b) => a * b), rng);
+    const w = random(wShape.reduce((a, b) => a * b), rng);
+    const mode = pad.toLowerCase() as 'same' | 'valid';
+    await tf.setBackend('cpu');
+    const outShape = tf.tidy(() => tf.conv2d(tf.zeros(xShape as [number, number, number, number]), tf.zeros(wShape as [number, number, number, number]), 1, mode).shape);
+    const r = random(outShape.reduce((a, b) => a * b), rng);
+    const cpu = convGradients(x, xShape, w, wShape, r, mode);
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    const wasm = convGradients(x, xShape, w, wShape, r, mode);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(wasm.dx.length).toBe(cpu.dx.length);
+    expect(wasm.dw.length).toBe(cpu.dw.length);
+    const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(maxDiff(wasm.dx, cpu.dx)).toBeLessThan(1e-4);
+    expect(maxDiff(wasm.dw, cpu.dw)).toBeLessThan(1e-4);
+    // Not trivially zero.
+    expect(Math.max(...cpu.dw.map(Math.abs))).toBeGreaterThan(0.1);
+  });
+});
+
+describe('initBackend', () => {
+  it('picks the best available backend and says why better ones were not used', async () => {
+    const choice = await initBackend('auto');
+    expect(['tensorflow', 'wasm']).toContain(choice.name);
+    if (choice.name === 'wasm') {
+      expect(choice.skipped).toEqual([expect.stringMatching(/^@tensorflow\/tfjs-node-gpu: /), expect.stringMatching(/^@tensorflow\/tfjs-node: /)]);
+      expect(describeBackend(choice)).toMatch(/^backend: wasm \(XNNPACK, 1 thread: Node has no wasm threads\); not used: @tensorflow\/tfjs-node-gpu: /);
+    }
+    expect(tf.getBackend()).toBe(choice.name);
+  });
+
+  it('starts cpu on request, and rejects unknown names', async () => {
+    expect((await initBackend('cpu')).name).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    await expect(initBackend('gpu')).rejects.toThrow("unknown backend 'gpu' (choose auto, tensorflow, wasm, cpu)");
+  });
+
+  it('fails clearly when tensorflow is requested but not installed', async () => {
+    let installed = true;
+    try {
+      require.resolve('@tensorflow/tfjs-node');
+    } catch {
+      installed = false;
+    }
+    if (installed) return; // a machine with tfjs-node: nothing to show here
+    await expect(initBackend('tensorflow')).rejects.toThrow(/the tensorflow backend is not available \(@tensorflow\/tfjs-node-gpu: not installed/);
+  });
+});
