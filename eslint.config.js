@@ -1,6 +1,7 @@
 // Lint: TypeScript rules plus Nx module boundaries (see STYLE.md "Lessons from the anchors").
 // - apps depend on libs; libs depend on libs only; tools depend on libs.
-// - pure libs (scope:pure) depend only on pure libs and never touch the disk or processes.
+// - pure libs (scope:pure) depend only on pure libs and never touch the disk or processes;
+//   their tests may also use tf-backend (scope:backend) to start a TensorFlow.js backend.
 const nx = require('@nx/eslint-plugin');
 
 const nodeSideEffects = ['fs', 'fs/promises', 'child_process', 'node:fs', 'node:fs/promises', 'node:child_process'];
@@ -26,6 +27,22 @@ module.exports = [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Tests of pure libraries may start a TensorFlow.js backend (tf-backend) to run on.
+    files: ['libs/**/*.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'scope:pure', onlyDependOnLibsWithTags: ['scope:pure', 'scope:backend'] },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,0 +1,130 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Discriminator } from './discriminator';
+import type { Generator } from './generator';
+import type { ModelConfig } from './model-config';
+import type { Optimizers } from './training-steps';
+
+export const CHECKPOINT_FORMAT = 'nextframe-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+type Group = 'generator' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
+
+/** Adam's private running powers β₁ᵗ and β₂ᵗ. */
+interface AdamState {
+  accBeta1?: tf.Variable;
+  accBeta2?: tf.Variable;
+}
+const ACC_BETA1 = 'adam/accBeta1';
+const ACC_BETA2 = 'adam/accBeta2';
+
+/** `checkpoint.json`: what `weights.bin` holds, and where. */
+export interface CheckpointManifest {
+  format: typeof CHECKPOINT_FORMAT;
+  version: typeof CHECKPOINT_VERSION;
+  /** Training steps done. */
+  step: number;
+  seed: number;
+  config: ModelConfig;
+  /** Every tensor: its group, key (parameter key, or the optimizer's weight name), shape and place in weights.bin (float32 little-endian). */
+  tensors: { group: Group; key: string; shape: number[]; offset: number; length: number }[];
+  /** Anything else the trainer keeps (data order, timings). */
+  extra: Record<string, unknown>;
+}
+
+export interface CheckpointContent {
+  manifest: CheckpointManifest;
+  weights: Uint8Array;
+}
+
+/** Everything needed to continue training exactly, as a manifest and one buffer of float32s. */
+export async function serializeCheckpoint(args: {
+  generator: Generator;
+  discriminator?: Discriminator;
+  optimizers?: Partial<Optimizers>;
+  step: number;
+  seed: number;
+  extra?: Record<string, unknown>;
+}): Promise<CheckpointContent> {
+  const entries: { group: Group; key: string; tensor: tf.Tensor }[] = [];
+  for (const p of args.generator.parameters) entries.push({ group: 'generator', key: p.key, tensor: p.variable });
+  for (const p of args.discriminator?.parameters ?? []) entries.push({ group: 'discriminator', key: p.key, tensor: p.variable });
+  for (const [group, optimizer] of [
+    ['generatorOptimizer', args.optimizers?.generator],
+    ['discriminatorOptimizer', args.optimizers?.discriminator],
+  ] as const) {
+    if (!optimizer) continue;
+    for (const w of await optimizer.getWeights()) entries.push({ group, key: w.name, tensor: w.tensor });
+    // Adam's bias-correction powers, exactly: setWeights would recompute them with pow(), whose
+    // last bit differs from the running product, and a resumed run would drift from an unbroken one.
+    const adam = optimizer as unknown as AdamState;
+    if (adam.accBeta1 && adam.accBeta2) {
+      entries.push({ group, key: ACC_BETA1, tensor: adam.accBeta1 }, { group, key: ACC_BETA2, tensor: adam.accBeta2 });
+    }
+  }
+  const total = entries.reduce((n, e) => n + e.tensor.size, 0);
+  const values = new Float32Array(total);
+  const tensors: CheckpointManifest['tensors'] = [];
+  let offset = 0;
+  for (const e of entries) {
+    values.set(await e.tensor.data(), offset);
+    tensors.push({ group: e.group, key: e.key, shape: e.tensor.shape, offset, length: e.tensor.size });
+    offset += e.tensor.size;
+  }
+  return {
+    manifest: {
+      format: CHECKPOINT_FORMAT,
+      version: CHECKPOINT_VERSION,
+      step: args.step,
+      seed: args.seed,
+      config: args.generator.config,
+      tensors,
+      extra: args.extra ?? {},
+    },
+    weights: new Uint8Array(values.buffer),
+  };
+}
+
+/**
+ * Put a checkpoint's values into networks (and optimizers) built with its `config`. Parameters are
+ * matched by key; optimizer state by order (tfjs optimizers keep it per variable, in order).
+ */
+export async function restoreCheckpoint(
+  content: CheckpointContent,
+  targets: { generator: Generator; discriminator?: Discriminator; optimizers?: Partial<Optimizers> },
+): Promise<void> {
+  const { manifest } = content;
+  if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
+    throw new Error(`not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint`);
+  }
+  const floats = new Float32Array(content.weights.buffer, content.weights.byteOffset, content.weights.byteLength / 4);
+  const byGroup = (group: Group) => manifest.tensors.filter((t) => t.group === group);
+  const assign = (group: Group, parameters: readonly { key: string; variable: tf.Variable }[]) => {
+    const stored = new Map(byGroup(group).map((t) => [t.key, t]));
+    for (const p of parameters) {
+      const t = stored.get(p.key);
+      if (!t) throw new Error(`checkpoint has no ${p.key}`);
+      if (t.shape.join('x') !== p.variable.shape.join('x')) {
+        throw new Error(`${p.key} is ${t.shape.join('x')} in the checkpoint but ${p.variable.shape.join('x')} in the model`);
+      }
+      tf.tidy(() => p.variable.assign(tf.tensor(floats.subarray(t.offset, t.offset + t.length), t.shape)));
+    }
+  };
+  assign('generator', targets.generator.parameters);
+  if (targets.discriminator) assign('discriminator', targets.discriminator.parameters);
+  for (const [group, optimizer] of [
+    ['generatorOptimizer', targets.optimizers?.generator],
+    ['discriminatorOptimizer', targets.optimizers?.discriminator],
+  ] as const) {
+    const all = byGroup(group);
+    if (!optimizer || all.length === 0) continue;
+    const stored = all.filter((t) => t.key !== ACC_BETA1 && t.key !== ACC_BETA2);
+    const weights = stored.map((t) => ({ name: t.key, tensor: tf.tensor(floats.slice(t.offset, t.offset + t.length), t.shape) }));
+    await optimizer.setWeights(weights);
+    tf.dispose(weights.map((w) => w.tensor));
+    const adam = optimizer as unknown as AdamState;
+    for (const t of all) {
+      const target = t.key === ACC_BETA1 ? adam.accBeta1 : t.key === ACC_BETA2 ? adam.accBeta2 : undefined;
+      if (target) tf.tidy(() => target.assign(tf.scalar(floats[t.offset])));
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { scaleSize, type ModelConfig } from './model-config';
+import { initBiases, initWeights, type Parameter } from './parameters';
+
+export interface Discriminator {
+  config: ModelConfig;
+  parameters: Parameter[];
+  /**
+   * Per-scale probabilities that `frames[k]` (`[B, s_k, s_k, 3]`) are real, each `[B, 1]`,
+   * clipped to `discriminatorClip`. With `conditionalDiscriminator`, `history[k]` (the history
+   * frames at scale k) is stacked before the frame, as the paper's discriminator sees them.
+   */
+  predict(frames: readonly tf.Tensor4D[], history?: readonly tf.Tensor4D[]): tf.Tensor2D[];
+  dispose(): void;
+}
+
+/**
+ * The multi-scale discriminator (spec "Discriminator"): per scale, VALID convolutions with
+ * ReLU, one 2×2 max-pool, flatten, fully connected ReLU layers, the last 1 unit with sigmoid.
+ * It works at the training patch size only (its first fully connected layer fixes it).
+ */
+export function createDiscriminator(config: ModelConfig, seed: number): Discriminator {
+  const parameters: Parameter[] = [];
+  const count = config.discriminator.length;
+  const scales = config.discriminator.map((scale, k) => {
+    const convs = scale.kernelSizes.map((kernel, i) => {
+      const w = initWeights(`discriminator/scale${k}/conv${i}/weights`, [kernel, kernel, scale.featureMaps[i], scale.featureMaps[i + 1]], config.initStdDev, seed);
+      const b = initBiases(`discriminator/scale${k}/conv${i}/bias`, scale.featureMaps[i + 1], config.initBias);
+      parameters.push(w, b);
+      return { weights: w.variable, bias: b.variable };
+    });
+    const side = Math.floor((scaleSize(config.patchSizePx, k, count) - scale.kernelSizes.reduce((n, kk) => n + kk - 1, 0)) / 2);
+    if (side < 1) throw new RangeError(`discriminator scale ${k}: its convolutions leave nothing to pool at ${config.patchSizePx}px patches`);
+    const sizes = [side * side * scale.featureMaps[scale.featureMaps.length - 1], ...scale.fullyConnected];
+    const dense = scale.fullyConnected.map((units, i) => {
+      const w = initWeights(`discriminator/scale${k}/fc${i}/weights`, [sizes[i], units], config.initStdDev, seed);
+      const b = initBiases(`discriminator/scale${k}/fc${i}/bias`, units, config.initBias);
+      parameters.push(w, b);
+      return { weights: w.variable, bias: b.variable };
+    });
+    return { convs, dense };
+  });
+
+  const predict = (frames: readonly tf.Tensor4D[], history?: readonly tf.Tensor4D[]): tf.Tensor2D[] =>
+    scales.map((scale, k) =>
+      tf.tidy(() => {
+        let x: tf.Tensor4D = config.conditionalDiscriminator ? tf.concat([requireHistory(history, k), frames[k]], 3) : frames[k];
+        for (const conv of scale.convs) x = tf.relu(tf.add(tf.conv2d(x, conv.weights as tf.Tensor4D, 1, 'valid'), conv.bias)) as tf.Tensor4D;
+        x = tf.maxPool(x, 2, 2, 'valid');
+        let h: tf.Tensor2D = tf.reshape(x, [x.shape[0], -1]);
+        scale.dense.forEach((layer, i) => {
+          const z = tf.add(tf.matMul(h, layer.weights as tf.Tensor2D), layer.bias) as tf.Tensor2D;
+          h = i === scale.dense.length - 1 ? tf.sigmoid(z) : tf.relu(z);
+        });
+        return tf.clipByValue(h, config.discriminatorClip[0], config.discriminatorClip[1]);
+      }),
+    );
+
+  return { config, parameters, predict, dispose: () => parameters.forEach((p) => p.variable.dispose()) };
+}
+
+function requireHistory(history: readonly tf.Tensor4D[] | undefined, k: number): tf.Tensor4D {
+  if (!history) throw new Error('a conditional discriminator needs the history frames');
+  return history[k];
+}

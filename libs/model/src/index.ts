@@ -1,0 +1,40 @@
+// tfjs-core's CommonJS build registers no gradients; the @tensorflow/tfjs bundle registers all of
+// them into tfjs-core's global registry (and the cpu backend).
+import '@tensorflow/tfjs';
+
+export {
+  PAPER_PRESET,
+  PRESETS,
+  SMALL_PRESET,
+  resolveModelConfig,
+  scaleSize,
+  type DiscriminatorScaleConfig,
+  type GeneratorScaleConfig,
+  type ModelConfig,
+} from './model-config';
+export { initBiases, initWeights, parameterCount, type Parameter } from './parameters';
+export { createGenerator, type Generator } from './generator';
+export { createDiscriminator, type Discriminator } from './discriminator';
+export { lpLoss } from './lp-loss';
+export { gradientDifferenceLoss } from './gradient-difference-loss';
+export { adversarialLoss, binaryCrossEntropy, discriminatorLoss } from './adversarial-loss';
+export { generatorLoss, type GeneratorLossParts } from './generator-loss';
+export {
+  createOptimizers,
+  discriminatorStep,
+  disposeBatch,
+  generatorLearningRate,
+  generatorStep,
+  prepareBatch,
+  type GeneratorStepResult,
+  type Optimizers,
+  type TrainingBatch,
+} from './training-steps';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  restoreCheckpoint,
+  serializeCheckpoint,
+  type CheckpointContent,
+  type CheckpointManifest,
+} from './checkpoint';

@@ -1,0 +1,12 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Lp loss (paper eq. 1): Σ |G(x) − y|^p over every pixel of a scale, averaged over the scales.
+ * `predictions[k]` and `targets[k]` have the same shape.
+ */
+export function lpLoss(predictions: readonly tf.Tensor[], targets: readonly tf.Tensor[], exponent: number): tf.Scalar {
+  return tf.tidy(() => {
+    const perScale = predictions.map((p, k) => tf.sum(tf.pow(tf.abs(tf.sub(p, targets[k])), exponent)));
+    return tf.mean(tf.stack(perScale)) as tf.Scalar;
+  });
+}

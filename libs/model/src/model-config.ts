@@ -1,0 +1,144 @@
+/**
+ * The networks and their training settings: one typed object. `paper` is exactly
+ * `../shared/spec/model.md`; every other preset says how and why it departs.
+ */
+
+/** One generator scale: conv feature maps (input channels first) and kernel sizes. */
+export interface GeneratorScaleConfig {
+  /** `[in, …, 3]`: the first is the input channels (12 at scale 0, 15 above), the last 3 (RGB). */
+  featureMaps: number[];
+  /** One per conv: `featureMaps.length − 1`. */
+  kernelSizes: number[];
+}
+
+/** One discriminator scale: VALID convs, one 2×2 max-pool, fully connected layers. */
+export interface DiscriminatorScaleConfig {
+  /** `[in, …]`: the first is the input channels (3, or 3·(history+1) when conditional). */
+  featureMaps: number[];
+  kernelSizes: number[];
+  /** Fully connected sizes, the last 1. */
+  fullyConnected: number[];
+}
+
+export interface ModelConfig {
+  /** Which preset these values started from. */
+  preset: string;
+  /** Input frames (spec: 4). */
+  historyLength: number;
+  /** Side of the training patches (spec: 32); scale k works at patch / 2^(3−k). */
+  patchSizePx: number;
+  generator: GeneratorScaleConfig[];
+  discriminator: DiscriminatorScaleConfig[];
+  /**
+   * Paper eq. 2: scale k predicts a residual added to the upsampled coarser prediction
+   * (the port predicted each scale directly). Default true.
+   */
+  residualScales: boolean;
+  /** Paper §2.2: the discriminator sees the history frames and the frame to judge (the port: the frame only). */
+  conditionalDiscriminator: boolean;
+  /** λ_lp (spec: 1). */
+  lpWeight: number;
+  /** p of the Lp loss (spec: 2). */
+  lpExponent: number;
+  /** λ_gdl (spec: 1). */
+  gdlWeight: number;
+  /** α of the gradient difference loss (spec: 1). */
+  gdlExponent: number;
+  /** λ_adv (spec: 0.05). */
+  adversarialWeight: number;
+  /** Adam learning rate of the generator (port: 0.00004; the paper's 0.04 → 0.005 is a schedule option). */
+  generatorLearningRate: number;
+  /** Optional piecewise-constant schedule `[{ fromStep, learningRate }]` for the generator. */
+  generatorLearningRateSchedule?: { fromStep: number; learningRate: number }[];
+  /** Plain gradient descent learning rate of the discriminator (spec: 0.02). */
+  discriminatorLearningRate: number;
+  /** Discriminator outputs are clipped to this range (spec: [0.1, 0.9]). */
+  discriminatorClip: [number, number];
+  /** Weights ~ truncated normal with this standard deviation (spec: 0.01). */
+  initStdDev: number;
+  /** Initial biases (the port: 0.1). */
+  initBias: number;
+  /** Batch size (spec: 8). */
+  batchSize: number;
+}
+
+/** Exactly the spec (paper values, the port's learning rate). */
+export const PAPER_PRESET: ModelConfig = {
+  preset: 'paper',
+  historyLength: 4,
+  patchSizePx: 32,
+  generator: [
+    { featureMaps: [12, 128, 256, 128, 3], kernelSizes: [3, 3, 3, 3] },
+    { featureMaps: [15, 128, 256, 128, 3], kernelSizes: [5, 3, 3, 5] },
+    { featureMaps: [15, 128, 256, 512, 256, 128, 3], kernelSizes: [5, 3, 3, 3, 3, 5] },
+    { featureMaps: [15, 128, 256, 512, 256, 128, 3], kernelSizes: [7, 5, 5, 5, 5, 7] },
+  ],
+  discriminator: [
+    { featureMaps: [15, 64], kernelSizes: [3], fullyConnected: [512, 256, 1] },
+    { featureMaps: [15, 64, 128, 128], kernelSizes: [3, 3, 3], fullyConnected: [1024, 512, 1] },
+    { featureMaps: [15, 128, 256, 256], kernelSizes: [5, 5, 5], fullyConnected: [1024, 512, 1] },
+    { featureMaps: [15, 128, 256, 512, 128], kernelSizes: [7, 7, 5, 5], fullyConnected: [1024, 512, 1] },
+  ],
+  residualScales: true,
+  conditionalDiscriminator: true,
+  lpWeight: 1,
+  lpExponent: 2,
+  gdlWeight: 1,
+  gdlExponent: 1,
+  adversarialWeight: 0.05,
+  generatorLearningRate: 0.00004,
+  discriminatorLearningRate: 0.02,
+  discriminatorClip: [0.1, 0.9],
+  initStdDev: 0.01,
+  initBias: 0.1,
+  batchSize: 8,
+};
+
+/**
+ * CPU-friendly: the same architecture with a quarter of the feature maps in every hidden conv
+ * and fully connected layer (about 1/16 of the multiply-adds), and a generator learning rate
+ * 25× the port's (0.001), so a few minutes on 2 cores train a visible improvement on the demo
+ * data. Everything else is the paper's.
+ */
+export const SMALL_PRESET: ModelConfig = {
+  ...PAPER_PRESET,
+  preset: 'small',
+  generator: PAPER_PRESET.generator.map((s) => ({ ...s, featureMaps: quarterHidden(s.featureMaps) })),
+  discriminator: PAPER_PRESET.discriminator.map((s) => ({
+    ...s,
+    featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map((f) => f / 4)],
+    fullyConnected: [...s.fullyConnected.slice(0, -1).map((f) => f / 4), 1],
+  })),
+  generatorLearningRate: 0.001,
+};
+
+function quarterHidden(maps: number[]): number[] {
+  return maps.map((f, i) => (i === 0 || i === maps.length - 1 ? f : f / 4));
+}
+
+export const PRESETS: Record<string, ModelConfig> = { paper: PAPER_PRESET, small: SMALL_PRESET };
+
+/**
+ * A preset with overrides applied, and the channel counts that follow from `historyLength` and
+ * `conditionalDiscriminator` filled in (generator inputs 3·history (+3); discriminator input 3 or
+ * 3·(history+1)).
+ */
+export function resolveModelConfig(preset: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
+  const base = PRESETS[preset];
+  if (!base) throw new RangeError(`unknown preset '${preset}' (choose ${Object.keys(PRESETS).join(', ')})`);
+  const merged: ModelConfig = structuredClone({ ...base, ...overrides, preset });
+  const history = 3 * merged.historyLength;
+  merged.generator = merged.generator.map((s, k) => ({ ...s, featureMaps: [k === 0 ? history : history + 3, ...s.featureMaps.slice(1)] }));
+  const discriminatorInput = merged.conditionalDiscriminator ? history + 3 : 3;
+  merged.discriminator = merged.discriminator.map((s) => ({ ...s, featureMaps: [discriminatorInput, ...s.featureMaps.slice(1)] }));
+  if (merged.generator.length !== merged.discriminator.length) throw new RangeError('generator and discriminator need the same number of scales');
+  if (merged.patchSizePx % 2 ** (merged.generator.length - 1) !== 0) {
+    throw new RangeError(`patchSizePx ${merged.patchSizePx} must be a multiple of ${2 ** (merged.generator.length - 1)}`);
+  }
+  return merged;
+}
+
+/** Side of scale k's images for a given full size: size / 2^(scales − 1 − k). */
+export function scaleSize(sizePx: number, scale: number, scales: number): number {
+  return sizePx / 2 ** (scales - 1 - scale);
+}

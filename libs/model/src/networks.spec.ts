@@ -1,0 +1,260 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@nextframe/tf-backend';
+import {
+  PAPER_PRESET,
+  createDiscriminator,
+  createGenerator,
+  createOptimizers,
+  discriminatorStep,
+  disposeBatch,
+  generatorStep,
+  parameterCount,
+  prepareBatch,
+  resolveModelConfig,
+  restoreCheckpoint,
+  serializeCheckpoint,
+  type ModelConfig,
+} from './index';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** The small preset, thinner still, so the cpu backend runs steps in milliseconds. */
+const tiny: ModelConfig = (() => {
+  const c = resolveModelConfig('small');
+  c.generator = c.generator.map((s) => ({ ...s, featureMaps: s.featureMaps.map((f, i) => (i === 0 || i === s.featureMaps.length - 1 ? f : 8)) }));
+  c.discriminator = c.discriminator.map((s) => ({ ...s, featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map(() => 8)], fullyConnected: [16, 8, 1] }));
+  c.generatorLearningRate = 0.01;
+  return c;
+})();
+
+function clips(seed: number, batch = 2): tf.Tensor4D {
+  return tf.randomUniform([batch, 32, 32, 15], -1, 1, 'float32', seed) as tf.Tensor4D;
+}
+
+function values(parameters: { variable: tf.Variable }[]): Float32Array[] {
+  return parameters.map((p) => p.variable.dataSync().slice() as Float32Array);
+}
+
+function same(a: Float32Array[], b: Float32Array[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.length === b[i].length && v.every((x, j) => x === b[i][j]));
+}
+
+describe('networks', () => {
+  it('predicts one frame per scale, coarse to fine, and D one probability per scale', () => {
+    const g = createGenerator(tiny, 1);
+    const d = createDiscriminator(tiny, 1);
+    const input = clips(1);
+    const batch = prepareBatch(input, tiny);
+    const outputs = g.predictScales(batch.history);
+    expect(outputs.map((o) => o.shape)).toEqual([[2, 4, 4, 3], [2, 8, 8, 3], [2, 16, 16, 3], [2, 32, 32, 3]]);
+    const probabilities = d.predict(outputs, batch.historyScales);
+    expect(probabilities.map((p) => p.shape)).toEqual([[2, 1], [2, 1], [2, 1], [2, 1]]);
+    for (const p of probabilities) for (const v of p.dataSync()) expect(v >= 0.1 - 1e-6 && v <= 0.9 + 1e-6).toBe(true);
+    tf.dispose([...outputs, ...probabilities, input]);
+    disposeBatch(batch);
+    g.dispose();
+    d.dispose();
+  });
+
+  it('runs the generator on frames of any size', () => {
+    const g = createGenerator(tiny, 2);
+    const frames = tf.randomUniform([1, 37, 53, 12], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const out = g.predict(frames);
+    expect(out.shape).toEqual([1, 37, 53, 3]);
+    expect(() => g.predictScales(frames)).toThrow('generator input 37x53 must be a multiple of 8');
+    tf.dispose([frames, out]);
+    g.dispose();
+  });
+
+  it("has the spec's parameter count in the paper preset", () => {
+    const config = resolveModelConfig('paper');
+    expect(config.generator.map((s) => s.featureMaps[0])).toEqual([12, 15, 15, 15]);
+    // Σ k²·in·out + out over each conv, from the spec's tables.
+    const conv = (k: number, i: number, o: number) => k * k * i * o + o;
+    const fc = (i: number, o: number) => i * o + o;
+    const generator =
+      conv(3, 12, 128) + conv(3, 128, 256) + conv(3, 256, 128) + conv(3, 128, 3) +
+      conv(5, 15, 128) + conv(3, 128, 256) + conv(3, 256, 128) + conv(5, 128, 3) +
+      conv(5, 15, 128) + conv(3, 128, 256) + conv(3, 256, 512) + conv(3, 512, 256) + conv(3, 256, 128) + conv(5, 128, 3) +
+      conv(7, 15, 128) + conv(5, 128, 256) + conv(5, 256, 512) + conv(5, 512, 256) + conv(5, 256, 128) + conv(7, 128, 3);
+    // Discriminator, conditional (15 input channels): flatten sizes after VALID convs and a 2×2 pool:
+    // 4→2→1 (×64), 8→2→1 (×128), 16→4→2 (×256), 32→12→6 (×128).
+    const discriminator =
+      conv(3, 15, 64) + fc(1 * 64, 512) + fc(512, 256) + fc(256, 1) +
+      conv(3, 15, 64) + conv(3, 64, 128) + conv(3, 128, 128) + fc(1 * 128, 1024) + fc(1024, 512) + fc(512, 1) +
+      conv(5, 15, 128) + conv(5, 128, 256) + conv(5, 256, 256) + fc(2 * 2 * 256, 1024) + fc(1024, 512) + fc(512, 1) +
+      conv(7, 15, 128) + conv(7, 128, 256) + conv(5, 256, 512) + conv(5, 512, 128) + fc(6 * 6 * 128, 1024) + fc(1024, 512) + fc(512, 1);
+    expect(generator).toBe(12_569_740);
+    const g = createGenerator(config, 0);
+    const d = createDiscriminator(config, 0);
+    expect(parameterCount(g.parameters)).toBe(generator);
+    expect(parameterCount(d.parameters)).toBe(discriminator);
+    g.dispose();
+    d.dispose();
+    expect(PAPER_PRESET.generatorLearningRate).toBe(0.00004);
+  });
+
+  it('initialises weights from a truncated normal (σ 0.01) and biases at 0.1, reproducibly', () => {
+    const a = createGenerator(tiny, 7);
+    const b = createGenerator(tiny, 7);
+    const c = createGenerator(tiny, 8);
+    const weights = a.parameters[0].variable.dataSync();
+    const mean = weights.reduce((s, v) => s + v, 0) / weights.length;
+    const std = Math.sqrt(weights.reduce((s, v) => s + (v - mean) ** 2, 0) / weights.length);
+    expect(std).toBeGreaterThan(0.007);
+    expect(std).toBeLessThan(0.0095); // truncated at 2σ: std ≈ 0.88σ
+    expect(Math.max(...weights.map(Math.abs))).toBeLessThanOrEqual(0.02 + 1e-6);
+    expect(Array.from(a.parameters[1].variable.dataSync()).every((v) => Math.abs(v - 0.1) < 1e-7)).toBe(true);
+    expect(same(values(a.parameters), values(b.parameters))).toBe(true);
+    expect(same(values(a.parameters), values(c.parameters))).toBe(false);
+    [a, b, c].forEach((n) => n.dispose());
+  });
+});
+
+describe('training steps', () => {
+  let g: ReturnType<typeof createGenerator>;
+  let d: ReturnType<typeof createDiscriminator>;
+  beforeEach(() => {
+    g = createGenerator(tiny, 3);
+    d = createDiscriminator(tiny, 3);
+  });
+  afterEach(() => {
+    g.dispose();
+    d.dispose();
+  });
+
+  it('a generator step moves only the generator; its total is the weighted sum of its parts', () => {
+    const optimizers = createOptimizers(tiny);
+    const input = clips(2);
+    const batch = prepareBatch(input, tiny);
+    const dBefore = values(d.parameters);
+    const gBefore = values(g.parameters);
+    const result = generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
+    expect(result.adversarial).toBeDefined();
+    expect(result.total).toBeCloseTo(tiny.lpWeight * result.lp + tiny.gdlWeight * result.gdl + tiny.adversarialWeight * (result.adversarial as number), 3);
+    expect(same(values(d.parameters), dBefore)).toBe(true);
+    const gAfter = values(g.parameters);
+    // Every generator parameter received a gradient.
+    gAfter.forEach((v, i) => expect(v.some((x, j) => x !== gBefore[i][j])).toBe(true));
+    disposeBatch(batch);
+    input.dispose();
+  });
+
+  it('a discriminator step moves only the discriminator', () => {
+    const optimizers = createOptimizers(tiny);
+    const input = clips(3);
+    const batch = prepareBatch(input, tiny);
+    const gBefore = values(g.parameters);
+    const dBefore = values(d.parameters);
+    const { loss } = discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
+    expect(loss).toBeGreaterThan(0);
+    expect(same(values(g.parameters), gBefore)).toBe(true);
+    expect(same(values(d.parameters), dBefore)).toBe(false);
+    disposeBatch(batch);
+    input.dispose();
+  });
+
+  it('the adversarial term reaches the generator through the discriminator', () => {
+    const run = (adversarialWeight: number) => {
+      const config = { ...tiny, adversarialWeight };
+      const gen = createGenerator(config, 4);
+      const disc = createDiscriminator(config, 4);
+      const input = clips(4);
+      const batch = prepareBatch(input, config);
+      generatorStep({ generator: gen, discriminator: disc }, tf.train.sgd(1), batch, { adversarial: true });
+      const after = values(gen.parameters);
+      disposeBatch(batch);
+      input.dispose();
+      gen.dispose();
+      disc.dispose();
+      return after;
+    };
+    expect(same(run(0), run(10))).toBe(false);
+  });
+
+  it('leaks no tensors in either step', () => {
+    const optimizers = createOptimizers(tiny);
+    const input = clips(5);
+    const batch = prepareBatch(input, tiny);
+    // First steps create optimizer state; count after them.
+    discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
+    generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
+    const before = tf.memory().numTensors;
+    discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
+    generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
+    generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    expect(tf.memory().numTensors).toBe(before);
+    disposeBatch(batch);
+    input.dispose();
+  });
+
+  it('lowers the loss on a batch it trains on', () => {
+    const optimizers = createOptimizers(tiny);
+    // Dark history, a uniformly grey next frame: learnable in a few steps.
+    const input = tf.concat([tf.fill([2, 32, 32, 12], -1), tf.fill([2, 32, 32, 3], 0.5)], 3) as tf.Tensor4D;
+    const batch = prepareBatch(input, tiny);
+    const first = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false }).total;
+    let last = first;
+    for (let i = 0; i < 15; i++) last = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false }).total;
+    expect(last).toBeLessThan(first * 0.5);
+    disposeBatch(batch);
+    input.dispose();
+  });
+});
+
+describe('checkpoints', () => {
+  it('round-trip: identical outputs and an identical next training step', async () => {
+    const g = createGenerator(tiny, 5);
+    const d = createDiscriminator(tiny, 5);
+    const optimizers = createOptimizers(tiny);
+    const input = clips(7);
+    const batch = prepareBatch(input, tiny);
+    for (let i = 0; i < 2; i++) {
+      discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
+      generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
+    }
+    const saved = await serializeCheckpoint({ generator: g, discriminator: d, optimizers, step: 2, seed: 5, extra: { epoch: 0 } });
+    expect(saved.manifest).toMatchObject({ format: 'nextframe-checkpoint', version: 1, step: 2, seed: 5, extra: { epoch: 0 } });
+
+    // A fresh pair from another seed, restored, predicts exactly the same…
+    const g2 = createGenerator(tiny, 99);
+    const d2 = createDiscriminator(tiny, 99);
+    const optimizers2 = createOptimizers(tiny);
+    await restoreCheckpoint(saved, { generator: g2, discriminator: d2, optimizers: optimizers2 });
+    const out1 = g.predict(batch.history);
+    const out2 = g2.predict(batch.history);
+    expect(Array.from(out2.dataSync())).toEqual(Array.from(out1.dataSync()));
+
+    // A generator alone loads for inference at any size.
+    const g3 = createGenerator(tiny, 123);
+    await restoreCheckpoint(saved, { generator: g3 });
+    const frame = tf.randomUniform([1, 41, 30, 12], -1, 1, 'float32', 9) as tf.Tensor4D;
+    const a = g.predict(frame); // g is still at step 2 here
+    const b = g3.predict(frame);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+
+    // …and the next step lands on the same weights (Adam's moments and step count came along).
+    discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
+    const r1 = generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
+    discriminatorStep({ generator: g2, discriminator: d2 }, optimizers2.discriminator, batch);
+    const r2 = generatorStep({ generator: g2, discriminator: d2 }, optimizers2.generator, batch, { adversarial: true });
+    expect(r2).toEqual(r1);
+    expect(same(values(g2.parameters), values(g.parameters))).toBe(true);
+    expect(same(values(d2.parameters), values(d.parameters))).toBe(true);
+
+    tf.dispose([out1, out2, input, frame, a, b]);
+    disposeBatch(batch);
+    [g, d, g2, d2, g3].forEach((n) => n.dispose());
+  });
+
+  it('refuses a checkpoint of another shape', async () => {
+    const g = createGenerator(tiny, 1);
+    const saved = await serializeCheckpoint({ generator: g, step: 0, seed: 1 });
+    const other = createGenerator(resolveModelConfig('small'), 1);
+    await expect(restoreCheckpoint(saved, { generator: other })).rejects.toThrow(/generator\/scale0\/conv0\/weights is 3x3x12x8 in the checkpoint but 3x3x12x32 in the model/);
+    g.dispose();
+    other.dispose();
+  });
+});

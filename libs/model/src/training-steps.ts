@@ -1,0 +1,133 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { adversarialLoss, discriminatorLoss } from './adversarial-loss';
+import type { Discriminator } from './discriminator';
+import type { Generator } from './generator';
+import { generatorLoss } from './generator-loss';
+import { gradientDifferenceLoss } from './gradient-difference-loss';
+import { lpLoss } from './lp-loss';
+import { scaleSize, type ModelConfig } from './model-config';
+
+export interface Optimizers {
+  /** Adam (spec: generator). */
+  generator: tf.Optimizer;
+  /** Plain gradient descent (spec: discriminator). */
+  discriminator: tf.Optimizer;
+}
+
+export function createOptimizers(config: ModelConfig): Optimizers {
+  return { generator: tf.train.adam(config.generatorLearningRate), discriminator: tf.train.sgd(config.discriminatorLearningRate) };
+}
+
+/** A clip batch split for training: the history (full size and per scale) and the targets per scale. */
+export interface TrainingBatch {
+  /** `[B, P, P, 3·history]`, the generator's input. */
+  history: tf.Tensor4D;
+  /** The history resized to each scale (for the conditional discriminator). */
+  historyScales: tf.Tensor4D[];
+  /** The true next frame resized to each scale, coarsest first. */
+  targets: tf.Tensor4D[];
+}
+
+/**
+ * Split `[B, P, P, 3·(history+1)]` clips (frames stacked oldest first) into a `TrainingBatch`.
+ * The caller disposes it with `disposeBatch`.
+ */
+export function prepareBatch(clips: tf.Tensor4D, config: ModelConfig): TrainingBatch {
+  return tf.tidy(() => {
+    const [b, h, w, c] = clips.shape;
+    const historyChannels = 3 * config.historyLength;
+    if (c !== historyChannels + 3) throw new RangeError(`clips have ${c} channels, the model needs ${historyChannels + 3} (history ${config.historyLength} + 1 frames)`);
+    const history = tf.slice(clips, [0, 0, 0, 0], [b, h, w, historyChannels]);
+    const target = tf.slice(clips, [0, 0, 0, historyChannels], [b, h, w, 3]);
+    const count = config.generator.length;
+    const sizeAt = (k: number): [number, number] => [scaleSize(h, k, count), scaleSize(w, k, count)];
+    const historyScales = config.generator.map((_, k) => (k === count - 1 ? history : tf.image.resizeBilinear(history, sizeAt(k))));
+    const targets = config.generator.map((_, k) => (k === count - 1 ? target : tf.image.resizeBilinear(target, sizeAt(k))));
+    return { history, historyScales, targets };
+  });
+}
+
+export function disposeBatch(batch: TrainingBatch): void {
+  tf.dispose([batch.history, ...batch.historyScales, ...batch.targets]);
+}
+
+/** One discriminator step (paper: on a fresh batch): real frames against 1, generated against 0. */
+export function discriminatorStep(
+  networks: { generator: Generator; discriminator: Discriminator },
+  optimizer: tf.Optimizer,
+  batch: TrainingBatch,
+): { loss: number } {
+  const { generator, discriminator } = networks;
+  const fake = tf.tidy(() => generator.predictScales(batch.history)); // constants: no gradient to G
+  try {
+    const variables = discriminator.parameters.map((p) => p.variable);
+    const cost = optimizer.minimize(
+      () => {
+        const real = discriminator.predict(batch.targets, batch.historyScales);
+        const generated = discriminator.predict(fake, batch.historyScales);
+        return discriminatorLoss(real, generated);
+      },
+      true,
+      variables,
+    );
+    const loss = (cost as tf.Scalar).dataSync()[0];
+    cost?.dispose();
+    return { loss };
+  } finally {
+    tf.dispose(fake);
+  }
+}
+
+export interface GeneratorStepResult {
+  total: number;
+  lp: number;
+  gdl: number;
+  adversarial?: number;
+}
+
+/**
+ * One generator step. Adversarial: the adversarial term's gradient flows through the
+ * discriminator into the generator (the port fed D's outputs back as constants); only the
+ * generator's weights move.
+ */
+export function generatorStep(
+  networks: { generator: Generator; discriminator?: Discriminator },
+  optimizer: tf.Optimizer,
+  batch: TrainingBatch,
+  options: { adversarial: boolean },
+): GeneratorStepResult {
+  const { generator, discriminator } = networks;
+  const config = generator.config;
+  if (options.adversarial && !discriminator) throw new Error('adversarial training needs a discriminator');
+  const variables = generator.parameters.map((p) => p.variable);
+  const kept: Record<string, tf.Scalar> = {};
+  const cost = optimizer.minimize(
+    () => {
+      const predictions = generator.predictScales(batch.history);
+      const lp = lpLoss(predictions, batch.targets, config.lpExponent);
+      const gdl = gradientDifferenceLoss(predictions, batch.targets, config.gdlExponent);
+      const adversarial = options.adversarial && discriminator ? adversarialLoss(discriminator.predict(predictions, batch.historyScales)) : undefined;
+      kept.lp = tf.keep(lp);
+      kept.gdl = tf.keep(gdl);
+      if (adversarial) kept.adversarial = tf.keep(adversarial);
+      return generatorLoss({ lp, gdl, adversarial }, config);
+    },
+    true,
+    variables,
+  );
+  const result: GeneratorStepResult = {
+    total: (cost as tf.Scalar).dataSync()[0],
+    lp: kept.lp.dataSync()[0],
+    gdl: kept.gdl.dataSync()[0],
+    ...(kept.adversarial ? { adversarial: kept.adversarial.dataSync()[0] } : {}),
+  };
+  tf.dispose([cost as tf.Scalar, ...Object.values(kept)]);
+  return result;
+}
+
+/** The generator learning rate at `step`, from the schedule when there is one. */
+export function generatorLearningRate(config: ModelConfig, step: number): number {
+  let rate = config.generatorLearningRate;
+  for (const entry of config.generatorLearningRateSchedule ?? []) if (step >= entry.fromStep) rate = entry.learningRate;
+  return rate;
+}
