@@ -100,7 +100,7 @@ describe('networks', () => {
     const a = createGenerator(tiny, 7);
     const b = createGenerator(tiny, 7);
     const c = createGenerator(tiny, 8);
-    const weights = a.parameters[0].variable.dataSync();
+    const weights = a.parameters[0].variable.dataSync() as Float32Array;
     const mean = weights.reduce((s, v) => s + v, 0) / weights.length;
     const std = Math.sqrt(weights.reduce((s, v) => s + (v - mean) ** 2, 0) / weights.length);
     expect(std).toBeGreaterThan(0.007);
