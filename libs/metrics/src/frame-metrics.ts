@@ -1,0 +1,50 @@
+import type { MetricImage, PixelMask } from './metric-image';
+import { psnr } from './psnr';
+import { sharpnessDifference } from './sharpness-difference';
+import { ssim } from './ssim';
+
+export interface FrameMetrics {
+  /** PSNR, standard convention ([0, 1] pixels), dB. */
+  psnr: number;
+  /** PSNR in the TensorFlow port's convention ([-1, 1] pixels, 6.02 dB lower), for comparison. */
+  psnrPort: number;
+  sharpnessDifference: number;
+  ssim: number;
+  /** The same inside the moving-pixel mask, when one is given. */
+  moving?: { psnr: number; sharpnessDifference: number; ssim: number; pixels: number };
+}
+
+/** Every metric of one predicted frame against the true one. */
+export function frameMetrics(prediction: MetricImage, truth: MetricImage, options: { mask?: PixelMask } = {}): FrameMetrics {
+  const out: FrameMetrics = {
+    psnr: psnr(prediction, truth),
+    psnrPort: psnr(prediction, truth, { convention: 'port' }),
+    sharpnessDifference: sharpnessDifference(prediction, truth),
+    ssim: ssim(prediction, truth),
+  };
+  if (options.mask) {
+    out.moving = {
+      psnr: psnr(prediction, truth, { mask: options.mask }),
+      sharpnessDifference: sharpnessDifference(prediction, truth, { mask: options.mask }),
+      ssim: ssim(prediction, truth, { mask: options.mask }),
+      pixels: options.mask.reduce((n, v) => n + (v ? 1 : 0), 0),
+    };
+  }
+  return out;
+}
+
+export interface Summary {
+  mean: number;
+  std: number;
+  /** Values that were finite (identical frames give Infinity, empty masks NaN). */
+  count: number;
+}
+
+/** Mean and standard deviation of the finite values. */
+export function summarize(values: readonly number[]): Summary {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return { mean: NaN, std: NaN, count: 0 };
+  const mean = finite.reduce((a, b) => a + b, 0) / finite.length;
+  const std = Math.sqrt(finite.reduce((a, b) => a + (b - mean) ** 2, 0) / finite.length);
+  return { mean, std, count: finite.length };
+}
