@@ -14,6 +14,7 @@ const COMMANDS = {
   crop: ['apps/crop-clips/src/crop-command.ts', 'cropCommand'],
   train: ['apps/train/src/train-command.ts', 'trainCommand'],
   evaluate: ['apps/evaluate/src/evaluate-command.ts', 'evaluateCommand'],
+  compare: ['apps/evaluate/src/compare-command.ts', 'compareCommand'],
 };
 
 function load(name) {

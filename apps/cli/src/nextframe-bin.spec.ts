@@ -12,11 +12,11 @@ describe('nextframe', () => {
     const result = nextframe('--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^Usage: nextframe <command> \[options\]/);
-    for (const name of ['extract', 'crop', 'train', 'evaluate']) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
+    for (const name of ['extract', 'crop', 'train', 'evaluate', 'compare']) expect(result.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     expect(nextframe().stdout).toBe(result.stdout);
   });
 
-  it.each(['extract', 'crop', 'train', 'evaluate'])('prints help for %s', (name) => {
+  it.each(['extract', 'crop', 'train', 'evaluate', 'compare'])('prints help for %s', (name) => {
     const result = nextframe(name, '--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: nextframe ${name} `));
@@ -36,7 +36,7 @@ describe('nextframe', () => {
   it('rejects an unknown command with exit code 2', () => {
     const result = nextframe('extrakt');
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("error: unknown command 'extrakt' (commands: extract, crop, train, evaluate)\n");
+    expect(result.stderr).toBe("error: unknown command 'extrakt' (commands: extract, crop, train, evaluate, compare)\n");
   });
 
   it('prints its version', () => {

@@ -1,1 +1,2 @@
 export { evaluateCommand } from './evaluate-command';
+export { compare, compareCommand, type CompareReport } from './compare-command';

@@ -10,6 +10,7 @@ export interface FrameMetrics {
   psnrPort: number;
   sharpnessDifference: number;
   ssim: number;
+  /** SSIM is NaN for frames smaller than its 11×11 window. */
   /** The same inside the moving-pixel mask, when one is given. */
   moving?: { psnr: number; sharpnessDifference: number; ssim: number; pixels: number };
 }
@@ -20,17 +21,21 @@ export function frameMetrics(prediction: MetricImage, truth: MetricImage, option
     psnr: psnr(prediction, truth),
     psnrPort: psnr(prediction, truth, { convention: 'port' }),
     sharpnessDifference: sharpnessDifference(prediction, truth),
-    ssim: ssim(prediction, truth),
+    ssim: fitsWindow(truth) ? ssim(prediction, truth) : NaN,
   };
   if (options.mask) {
     out.moving = {
       psnr: psnr(prediction, truth, { mask: options.mask }),
       sharpnessDifference: sharpnessDifference(prediction, truth, { mask: options.mask }),
-      ssim: ssim(prediction, truth, { mask: options.mask }),
+      ssim: fitsWindow(truth) ? ssim(prediction, truth, { mask: options.mask }) : NaN,
       pixels: options.mask.reduce((n, v) => n + (v ? 1 : 0), 0),
     };
   }
   return out;
+}
+
+function fitsWindow(image: MetricImage): boolean {
+  return image.width >= 11 && image.height >= 11;
 }
 
 export interface Summary {

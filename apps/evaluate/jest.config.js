@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'evaluate',
+  preset: '../../jest.preset.js',
+};
