@@ -1,6 +1,6 @@
 /**
  * How clips are cut from frames. Defaults are the paper's and the TensorFlow port's
- * (`../shared/spec/model.md`, "Data").
+ * (`docs/model-spec.md`, "Data").
  */
 export interface CropSettings {
   /** Side of the square crop window in pixels (port: 32). */

@@ -1,6 +1,6 @@
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
- * `../shared/spec/model.md`; every other preset says how and why it departs.
+ * `docs/model-spec.md`; every other preset says how and why it departs.
  */
 
 /** One generator scale: conv feature maps (input channels first) and kernel sizes. */

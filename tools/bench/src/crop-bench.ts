@@ -7,7 +7,7 @@
  *    scaling the demo videos with ffmpeg;
  * 3. ms per training batch (8 clips → float32 [8, 32, 32, 15]) read at random through the
  *    prefetching iterator, against the 2.1 s a non-adversarial generator step takes on this kind of
- *    machine (PyTorch 1.13 CPU reference, ../shared/spec/model.md).
+ *    machine (PyTorch 1.13 CPU reference, docs/model-spec.md).
  */
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';

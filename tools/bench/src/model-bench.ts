@@ -7,7 +7,7 @@
  * step, the GFLOP/s those reach (FLOPs counted from the networks' shapes: a training step is
  * about 3× its forward pass), and ms of full-frame (210×160) inference. Reference on this kind of
  * 2-core machine: PyTorch 1.13 CPU, 4.8 s per paper adversarial iteration, 2.1 s per generator
- * step (../shared/spec/model.md).
+ * step (docs/model-spec.md).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
