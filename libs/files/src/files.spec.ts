@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createStagingDir, hashFile, removeStaleStagingDirs, writeFileAtomic, writeJsonAtomic } from './index';
+import { createStagingDir, hashFile, removeStaleStagingDirs, writeFileAtomic, writeFolderAtomic, writeJsonAtomic } from './index';
 
 let dir: string;
 beforeEach(async () => {
@@ -59,5 +59,17 @@ describe('hashFile', () => {
     const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
     await fs.writeFile(file, bytes);
     expect(await hashFile(file)).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+});
+
+describe('writeFolderAtomic', () => {
+  it('replaces a folder whole, and leaves the old one when writing fails', async () => {
+    const target = path.join(dir, 'checkpoint');
+    await writeFolderAtomic(target, { 'a.json': '{"v":1}', 'b.bin': Uint8Array.from([1, 2, 3]) });
+    expect((await fs.readdir(target)).sort()).toEqual(['a.json', 'b.bin']);
+    expect(Array.from(await fs.readFile(path.join(target, 'b.bin')))).toEqual([1, 2, 3]);
+    await expect(writeFolderAtomic(target, { 'a.json': '{"v":2}', '../escape': 'x' })).rejects.toThrow("bad file name '../escape'");
+    expect(await fs.readFile(path.join(target, 'a.json'), 'utf8')).toBe('{"v":1}');
+    expect(await fs.readdir(dir)).toEqual(['checkpoint']);
   });
 });

@@ -128,3 +128,21 @@ export async function restoreCheckpoint(
     }
   }
 }
+
+/** The files of a checkpoint folder: `checkpoint.json` and `weights.bin` (float32, little-endian). */
+export function checkpointFiles(content: CheckpointContent): Record<string, string | Uint8Array> {
+  return { 'checkpoint.json': `${JSON.stringify(content.manifest, null, 2)}\n`, 'weights.bin': content.weights };
+}
+
+/** A checkpoint from its folder's files, checking that they belong together. */
+export function checkpointFromFiles(manifestText: string, weights: Uint8Array): CheckpointContent {
+  const manifest = JSON.parse(manifestText) as CheckpointManifest;
+  if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
+    throw new Error(`not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint`);
+  }
+  const expected = manifest.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0) * 4;
+  if (weights.byteLength !== expected) throw new Error(`weights.bin is ${weights.byteLength} bytes, checkpoint.json describes ${expected}`);
+  // Float32Array views need 4-byte alignment.
+  const aligned = weights.byteOffset % 4 === 0 ? weights : weights.slice();
+  return { manifest, weights: aligned };
+}

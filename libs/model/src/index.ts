@@ -33,6 +33,8 @@ export {
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
+  checkpointFiles,
+  checkpointFromFiles,
   restoreCheckpoint,
   serializeCheckpoint,
   type CheckpointContent,

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nextframe/tf-backend';
 import {
   PAPER_PRESET,
+  checkpointFiles,
+  checkpointFromFiles,
   createDiscriminator,
   createGenerator,
   createOptimizers,
@@ -215,7 +217,12 @@ describe('checkpoints', () => {
       discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
       generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
     }
-    const saved = await serializeCheckpoint({ generator: g, discriminator: d, optimizers, step: 2, seed: 5, extra: { epoch: 0 } });
+    const serialized = await serializeCheckpoint({ generator: g, discriminator: d, optimizers, step: 2, seed: 5, extra: { epoch: 0 } });
+    // Through the folder format (checkpoint.json + weights.bin), as bytes on disk would be.
+    const files = checkpointFiles(serialized);
+    expect(Object.keys(files)).toEqual(['checkpoint.json', 'weights.bin']);
+    const saved = checkpointFromFiles(files['checkpoint.json'] as string, Buffer.from(files['weights.bin'] as Uint8Array));
+    expect(() => checkpointFromFiles(files['checkpoint.json'] as string, new Uint8Array(8))).toThrow(/weights.bin is 8 bytes, checkpoint.json describes \d+/);
     expect(saved.manifest).toMatchObject({ format: 'nextframe-checkpoint', version: 1, step: 2, seed: 5, extra: { epoch: 0 } });
 
     // A fresh pair from another seed, restored, predicts exactly the same…

@@ -62,6 +62,25 @@ describe('wasm convolution gradients (forward-convolution kernels)', () => {
   });
 });
 
+describe('one tfjs-core', () => {
+  it('every installed tfjs package resolves the same @tensorflow/tfjs-core', () => {
+    const core = require.resolve('@tensorflow/tfjs-core');
+    const packages = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+    let checked = 0;
+    for (const name of packages) {
+      let entry: string;
+      try {
+        entry = require.resolve(name);
+      } catch {
+        continue; // an optional package that is not installed here
+      }
+      expect(require.resolve('@tensorflow/tfjs-core', { paths: [entry] })).toBe(core);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('initBackend', () => {
   it('picks the best available backend and says why better ones were not used', async () => {
     const choice = await initBackend('auto');
