@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
-import { writeJsonAtomic } from '@nextframe/files';
+import { writeFileAtomic, writeJsonAtomic } from '@nextframe/files';
 import {
   STORE_FORMAT,
   STORE_VERSION,
@@ -17,6 +17,8 @@ import { ClipStoreError } from './data-errors';
 import { readStoreSummary } from './read-store-summary';
 
 const SHARD_NAME = /^clips-(\d{6})\.arrow$/;
+/** Temp files of `writeFileAtomic` (shards) and of clips.json. */
+const TEMP_NAME = /^\.clips(-\d{6}\.arrow|\.json)\.tmp-[\d-]+$/;
 
 /**
  * Adds whole shards to a clip store. Each shard is written to a temp file, flushed and renamed;
@@ -90,16 +92,7 @@ export class ClipStoreWriter {
     const bytes = await arrowFileBytes(batches);
     const count = batches.reduce((n, b) => n + b.numRows, 0);
     const file = `clips-${String(this.summary.shards.length).padStart(6, '0')}.arrow`;
-    const target = path.join(this.storeDir, file);
-    const temp = path.join(this.storeDir, `.${file}.tmp-${process.pid}`);
-    const handle = await fs.open(temp, 'w');
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(temp, target);
+    await writeFileAtomic(path.join(this.storeDir, file), bytes);
     this.summary.shards.push({
       file,
       count,
@@ -138,14 +131,14 @@ function assertCompatible(summary: StoreSummary, shape: ClipShape, settings: Cro
 async function removeStrays(storeDir: string, summary: StoreSummary): Promise<void> {
   const recorded = new Set(summary.shards.map((s) => s.file));
   for (const entry of await fs.readdir(storeDir)) {
-    const stray = /^\.clips-\d{6}\.arrow\.tmp-\d+$/.test(entry) || (SHARD_NAME.test(entry) && !recorded.has(entry));
+    const stray = TEMP_NAME.test(entry) || (SHARD_NAME.test(entry) && !recorded.has(entry));
     if (stray) await fs.rm(path.join(storeDir, entry), { force: true });
   }
 }
 
 async function removeStoreFiles(storeDir: string): Promise<void> {
   for (const entry of await fs.readdir(storeDir)) {
-    if (entry === SUMMARY_FILE || SHARD_NAME.test(entry) || /^\.clips-\d{6}\.arrow\.tmp-\d+$/.test(entry)) {
+    if (entry === SUMMARY_FILE || SHARD_NAME.test(entry) || TEMP_NAME.test(entry)) {
       await fs.rm(path.join(storeDir, entry), { force: true });
     }
   }
