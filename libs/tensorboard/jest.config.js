@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'tensorboard',
+  preset: '../../jest.preset.js',
+};
