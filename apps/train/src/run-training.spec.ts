@@ -1,0 +1,120 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
+import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
+import { NextframeError } from '@nextframe/errors';
+import { useTempDir } from '@nextframe/files/testing';
+import { resolveModelConfig, type ModelConfig } from '@nextframe/model';
+import { readEventFile } from '@nextframe/tensorboard';
+import { initBackend } from '@nextframe/tf-backend';
+import { runTraining, TrainingDivergedError } from './run-training';
+import { SEED_DEFAULTS, type TrainOptions } from './train-options';
+
+const tempDir = useTempDir('train');
+let clipsDir: string;
+
+/** The small preset, thinner still, batch 2: a step takes milliseconds. */
+const tiny: ModelConfig = (() => {
+  const c = resolveModelConfig('small');
+  c.generator = c.generator.map((s) => ({ ...s, featureMaps: s.featureMaps.map((f, i) => (i === 0 || i === s.featureMaps.length - 1 ? f : 8)) }));
+  c.discriminator = c.discriminator.map((s) => ({ ...s, featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map(() => 8)], fullyConnected: [16, 8, 1] }));
+  c.batchSize = 2;
+  return c;
+})();
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  const frames = path.join(tempDir(), 'frames');
+  await writeFrameFolder(path.join(frames, 'a'), noiseFrames(40, 36, 8));
+  await writeFrameFolder(path.join(frames, 'b'), noiseFrames(36, 40, 8));
+  clipsDir = path.join(tempDir(), 'clips');
+  await cropClips({ framesDir: frames, storeDir: clipsDir, clipCount: 20, seed: 1, settings: DEFAULT_CROP_SETTINGS });
+});
+
+function options(name: string, over: Partial<TrainOptions> = {}): TrainOptions {
+  return {
+    clipsDir,
+    runDir: path.join(tempDir(), 'runs', name),
+    name,
+    model: tiny,
+    adversarial: true,
+    steps: 4,
+    seed: 3,
+    ...SEED_DEFAULTS,
+    statsFreq: 1,
+    summaryFreq: 1,
+    modelSaveFreq: 2,
+    resume: false,
+    overwrite: false,
+    ...over,
+  };
+}
+
+async function oneLineOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  if (!(error instanceof NextframeError)) throw new Error(`expected a NextframeError, got ${String(error)}`);
+  return error.oneLine();
+}
+
+describe('runTraining', () => {
+  it('writes checkpoints, TensorBoard summaries and metrics.jsonl that agree', async () => {
+    const lines: string[] = [];
+    const result = await runTraining(options('files'), { log: (l) => lines.push(l) });
+    expect(result).toMatchObject({ step: 4, reason: 'done' });
+    const run = path.join(tempDir(), 'runs', 'files');
+    expect(await fs.readdir(path.join(run, 'checkpoints'))).toEqual(['step-000000002', 'step-000000004']);
+    expect((await fs.readdir(path.join(run, 'checkpoints', 'step-000000004'))).sort()).toEqual(['checkpoint.json', 'weights.bin']);
+    expect(lines.filter((l) => l.startsWith('step '))).toHaveLength(4);
+    expect(lines[0]).toMatch(/^step 1: generator [\d.]+, lp [\d.]+, gdl [\d.]+, adversarial [\d.]+, discriminator [\d.]+ \([\d.]+ steps\/s\)$/);
+
+    const jsonl = (await fs.readFile(path.join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(jsonl.map((m) => m.step)).toEqual([1, 2, 3, 4]);
+    const [eventFile] = await fs.readdir(path.join(run, 'summaries'));
+    const events = await readEventFile(path.join(run, 'summaries', eventFile));
+    expect(events[0].fileVersion).toBe('brain.Event:2');
+    const logged = events.slice(1);
+    expect(logged.map((e) => e.step)).toEqual([1, 2, 3, 4]);
+    logged.forEach((event, i) => {
+      const values = Object.fromEntries((event.values ?? []).map((v) => [v.tag, v.simpleValue]));
+      expect(Object.keys(values).sort()).toEqual(['loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp']);
+      for (const [tag, value] of Object.entries(values)) expect(value).toBeCloseTo(jsonl[i][tag], 2);
+    });
+  });
+
+  it('stopped and resumed, ends with the same weights as a run never stopped', async () => {
+    await runTraining(options('whole', { steps: 6, modelSaveFreq: 100 }));
+    const stopped = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100 }), { shouldStop: () => true });
+    expect(stopped).toMatchObject({ step: 1, reason: 'stopped' });
+    const resumed = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100, resume: true }));
+    expect(resumed.step).toBe(6);
+    const weights = (name: string) => fs.readFile(path.join(tempDir(), 'runs', name, 'checkpoints', 'step-000000006', 'weights.bin'));
+    expect((await weights('interrupted')).equals(await weights('whole'))).toBe(true);
+  });
+
+  it('stops on a NaN or infinite loss and keeps the last good checkpoint', async () => {
+    const wild = { ...tiny, generatorLearningRate: 1e30, discriminatorLearningRate: 1e30 };
+    const run = options('nan', { model: wild, steps: 50, modelSaveFreq: 1, keepLast: 100 });
+    const error = await runTraining(run).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as NextframeError).oneLine()).toMatch(/loss became (NaN|Infinity|-Infinity) at step \d+; stopped\. The last good checkpoint is kept in/);
+    const kept = await fs.readdir(path.join(run.runDir, 'checkpoints'));
+    expect(kept.length).toBeGreaterThan(0);
+    const failedAt = Number(/at step (\d+)/.exec((error as Error).message)?.[1]);
+    expect(kept[kept.length - 1]).toBe(`step-${String(failedAt - 1).padStart(9, '0')}`);
+  });
+
+  it('rejects bad input before training', async () => {
+    expect(await oneLineOf(runTraining(options('missing', { clipsDir: path.join(tempDir(), 'nope') })))).toBe(`${path.join(tempDir(), 'nope')}: no such clip store`);
+    const wrong = { ...tiny, historyLength: 3 };
+    expect(await oneLineOf(runTraining(options('shape', { model: wrong })))).toBe(
+      `${clipsDir}: holds 32x32x5 clips but the model needs 32x32x4 (patch 32, history 3 + 1)`,
+    );
+    await runTraining(options('again', { steps: 1 }));
+    expect(await oneLineOf(runTraining(options('again', { steps: 2 })))).toMatch(/again: already holds checkpoints: use --resume to continue, or -O\/--overwrite to start over$/);
+    const other = resolveModelConfig('paper');
+    const checkpoint = path.join(tempDir(), 'runs', 'again', 'checkpoints', 'step-000000001');
+    expect(await oneLineOf(runTraining(options('other', { model: { ...other, batchSize: 2 }, loadPath: checkpoint, steps: 1 })))).toBe(
+      `${checkpoint}: is a 'small' checkpoint with other networks than this run's 'paper' preset`,
+    );
+  });
+});

@@ -1,0 +1,190 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { ClipStore, clipBatchToTensor, type EpochBatch } from '@nextframe/data';
+import { NextframeError } from '@nextframe/errors';
+import {
+  createDiscriminator,
+  createGenerator,
+  createOptimizers,
+  discriminatorStep,
+  disposeBatch,
+  generatorLearningRate,
+  generatorStep,
+  prepareBatch,
+  restoreCheckpoint,
+  serializeCheckpoint,
+  type CheckpointContent,
+} from '@nextframe/model';
+import { EventFileWriter } from '@nextframe/tensorboard';
+import { CheckpointStore, loadCheckpointFolder } from './checkpoint-store';
+import type { TrainOptions } from './train-options';
+
+export class TrainingDivergedError extends NextframeError {}
+
+export interface TrainingResult {
+  /** Steps done when the run ended. */
+  step: number;
+  /** Why it ended. */
+  reason: 'done' | 'stopped';
+  lastCheckpoint?: string;
+}
+
+export interface TrainingHooks {
+  log?: (line: string) => void;
+  /** Checked after every step: true stops the run after a checkpoint (Ctrl-C). */
+  shouldStop?: () => boolean;
+  onStep?: (step: number) => void;
+}
+
+/**
+ * The training loop. Adversarial: a discriminator step on one fresh batch, then a generator step
+ * on the next; otherwise generator steps only. Statistics every `statsFreq` steps, TensorBoard
+ * scalars and `metrics.jsonl` every `summaryFreq`, checkpoints every `modelSaveFreq`, at the end
+ * and when stopped. The data order is part of the checkpoint, so a resumed run continues exactly.
+ */
+export async function runTraining(options: TrainOptions, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+  const log = hooks.log ?? (() => undefined);
+  const store = await ClipStore.open(options.clipsDir);
+  const config = options.model;
+  const [frames, height, width] = store.clipShape;
+  if (frames !== config.historyLength + 1 || height !== config.patchSizePx || width !== config.patchSizePx) {
+    await store.close();
+    throw new NextframeError(
+      `holds ${width}x${height}x${frames} clips but the model needs ${config.patchSizePx}x${config.patchSizePx}x${config.historyLength + 1} ` +
+        `(patch ${config.patchSizePx}, history ${config.historyLength} + 1)`,
+      { file: options.clipsDir },
+    );
+  }
+  const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
+  if (options.overwrite) await fs.rm(options.runDir, { recursive: true, force: true });
+  const existing = await checkpoints.steps();
+  if (existing.length && !options.resume) {
+    await store.close();
+    throw new NextframeError('already holds checkpoints: use --resume to continue, or -O/--overwrite to start over', { file: options.runDir });
+  }
+
+  // Check a starting checkpoint before building anything (the paper networks take seconds to build).
+  const loaded = options.loadPath && !(options.resume && existing.length) ? await loadCheckpointFolder(options.loadPath) : undefined;
+  if (loaded && !sameNetworks(loaded, config)) {
+    await store.close();
+    throw new NextframeError(`is a '${loaded.manifest.config.preset}' checkpoint with other networks than this run's '${config.preset}' preset`, {
+      file: options.loadPath,
+    });
+  }
+  const generator = createGenerator(config, options.seed);
+  const discriminator = options.adversarial ? createDiscriminator(config, options.seed) : undefined;
+  const optimizers = createOptimizers(config);
+  let step = 0;
+  let position = { epoch: 0, batch: 0 };
+  let saved: string | undefined;
+  const restoreFrom = async (content: CheckpointContent, what: string, withState: boolean) => {
+    if (!sameNetworks(content, config)) {
+      throw new NextframeError(`is a '${content.manifest.config.preset}' checkpoint with other networks than this run's '${config.preset}' preset`, { file: what });
+    }
+    await restoreCheckpoint(content, { generator, discriminator, optimizers: withState ? optimizers : undefined });
+  };
+  let events: EventFileWriter | undefined;
+  let batches: AsyncGenerator<EpochBatch> | undefined;
+  try {
+    if (options.resume && existing.length) {
+      const content = (await checkpoints.newest()) as CheckpointContent;
+      await restoreFrom(content, checkpoints.dir, true);
+      step = content.manifest.step;
+      position = content.manifest.extra.dataPosition as { epoch: number; batch: number };
+      log(`resuming from step ${step}`);
+    } else if (loaded && options.loadPath) {
+      await restoreFrom(loaded, options.loadPath, false);
+      log(`starting from the weights in ${options.loadPath}`);
+    }
+
+    events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));
+    const writer = events;
+    const metricsFile = path.join(options.runDir, 'metrics.jsonl');
+    const order = store.batches({ batchSize: config.batchSize, seed: options.seed, startEpoch: position.epoch, startBatch: position.batch });
+    batches = order;
+    let next: EpochBatch | undefined;
+    const take = async (): Promise<tf.Tensor4D> => {
+      const result = await order.next();
+      next = result.value as EpochBatch;
+      const perEpoch = Math.floor(store.count / config.batchSize);
+      position = next.batchInEpoch + 1 >= perEpoch ? { epoch: next.epoch + 1, batch: 0 } : { epoch: next.epoch, batch: next.batchInEpoch + 1 };
+      return clipBatchToTensor(next);
+    };
+    const checkpoint = async () => {
+      const content = await serializeCheckpoint({
+        generator,
+        discriminator,
+        optimizers,
+        step,
+        seed: options.seed,
+        extra: { dataPosition: position, adversarial: options.adversarial, savedAt: Date.now() },
+      });
+      saved = await checkpoints.save(content);
+      await checkpoints.prune(options.keepLast, options.keepEveryHours);
+    };
+
+    let reason: TrainingResult['reason'] = 'done';
+    const started = Date.now();
+    const startStep = step;
+    while (step < options.steps) {
+      (optimizers.generator as unknown as { learningRate: number }).learningRate = generatorLearningRate(config, step);
+      let discriminatorLoss: number | undefined;
+      if (discriminator) {
+        const clips = await take();
+        const batch = prepareBatch(clips, config);
+        discriminatorLoss = discriminatorStep({ generator, discriminator }, optimizers.discriminator, batch).loss;
+        disposeBatch(batch);
+        clips.dispose();
+      }
+      const clips = await take();
+      const batch = prepareBatch(clips, config);
+      const result = generatorStep({ generator, discriminator }, optimizers.generator, batch, { adversarial: Boolean(discriminator) });
+      disposeBatch(batch);
+      clips.dispose();
+      const values = [result.total, result.lp, result.gdl, result.adversarial ?? 0, discriminatorLoss ?? 0];
+      if (!values.every(Number.isFinite)) {
+        throw new TrainingDivergedError(
+          `loss became ${values.find((v) => !Number.isFinite(v))} at step ${step + 1}; stopped. ` +
+            (saved || existing.length ? `The last good checkpoint is kept in ${checkpoints.dir}` : 'No checkpoint was written yet'),
+          { file: options.runDir },
+        );
+      }
+      step += 1;
+      hooks.onStep?.(step);
+      const scalars: Record<string, number> = {
+        'loss/generator': result.total,
+        'loss/lp': result.lp,
+        'loss/gdl': result.gdl,
+        ...(result.adversarial !== undefined ? { 'loss/adversarial': result.adversarial } : {}),
+        ...(discriminatorLoss !== undefined ? { 'loss/discriminator': discriminatorLoss } : {}),
+      };
+      if (step % options.statsFreq === 0) {
+        const rate = (step - startStep) / ((Date.now() - started) / 1000);
+        log(`step ${step}: ${Object.entries(scalars).map(([k, v]) => `${k.replace('loss/', '')} ${v.toFixed(3)}`).join(', ')} (${rate.toFixed(2)} steps/s)`);
+      }
+      if (step % options.summaryFreq === 0) {
+        await writer.scalars(step, scalars);
+        await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
+      }
+      if (step % options.modelSaveFreq === 0) await checkpoint();
+      if (hooks.shouldStop?.()) {
+        reason = 'stopped';
+        break;
+      }
+    }
+    if (!saved || !saved.endsWith(String(step).padStart(9, '0'))) await checkpoint();
+    return { step, reason, lastCheckpoint: saved };
+  } finally {
+    await events?.close();
+    await batches?.return(undefined);
+    generator.dispose();
+    discriminator?.dispose();
+    await store.close();
+  }
+}
+
+function sameNetworks(content: CheckpointContent, config: TrainOptions['model']): boolean {
+  const theirs = content.manifest.config;
+  return theirs.preset === config.preset && JSON.stringify(theirs.generator) === JSON.stringify(config.generator);
+}
