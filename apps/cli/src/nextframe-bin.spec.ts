@@ -25,7 +25,6 @@ describe('nextframe', () => {
   });
 
   it.each([
-    ['train', 5],
     ['evaluate', 6],
   ])('says %s is not implemented yet, and fails', (name, issue) => {
     const result = nextframe(name, '-n', 'x');

@@ -1,1 +1,1 @@
-export { trainCommand } from './train-command';
+export { trainCommand, resolveTrainOptions } from './train-command';

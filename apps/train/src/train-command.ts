@@ -1,15 +1,150 @@
-import type { Command } from '@nextframe/cli-kit';
+import * as path from 'node:path';
+import { numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { UsageError } from '@nextframe/errors';
+import { findWorkspaceRoot, loadManifest, datasetLayout } from '@nextframe/manifest';
+import { PRESETS, resolveModelConfig, type ModelConfig } from '@nextframe/model';
+import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import { runTraining } from './run-training';
+import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 
-/** Placeholder until issue #5 lands: help works, running says so and exits 1. */
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train the multi-scale generator (and discriminator) on a clip store.',
-  usage: 'nextframe train --clips DIR -n NAME [options]',
-  details: 'Not implemented yet: this stage arrives with issue #5.',
-  options: {},
-  allowUnknownOptions: true,
-  async run() {
-    process.stderr.write('nextframe train: not implemented yet (issue #5)\n');
-    return 1;
+  usage: 'nextframe train --clips DIR -n NAME [options]\n       nextframe train --manifest NAME [options]',
+  details: `
+Adversarial training (-a t): a discriminator step on one batch, then a generator step on the next;
+-a f trains the generator alone. Writes runs/NAME/checkpoints/step-NNNNNNNNN/ (checkpoint.json +
+weights.bin), runs/NAME/summaries/ (TensorBoard: tensorboard --logdir runs/NAME/summaries) and
+runs/NAME/metrics.jsonl. Ctrl-C (or SIGTERM) writes a checkpoint and exits; --resume continues
+from the newest checkpoint with the same step, optimiser state and data order.
+
+Configuration: flags override the manifest's stages.train, which overrides the preset;
+--set FIELD=VALUE overrides any model, loss or optimiser field (e.g. --set adversarialWeight=0.1,
+--set residualScales=false); --print-config shows the result.`,
+  options: {
+    clips: { type: 'string', valueName: 'DIR', description: 'the clip store (default with --manifest: data/NAME/clips)' },
+    name: { type: 'string', short: 'n', valueName: 'NAME', description: 'run name: outputs go to runs/NAME (default with --manifest: the manifest name)' },
+    manifest: { type: 'string', short: 'm', valueName: 'NAME', description: 'take clips and options from data-manifests/NAME.json' },
+    preset: { type: 'string', valueName: 'NAME', description: `network preset (${Object.keys(PRESETS).join(', ')})`, defaultText: 'paper' },
+    adversarial: { type: 'string', short: 'a', valueName: 't|f', description: 'adversarial training', defaultText: 't' },
+    steps: { type: 'string', short: 's', valueName: 'N', description: 'train until N steps are done', defaultText: '500000' },
+    'batch-size': { type: 'string', valueName: 'N', description: 'clips per batch', defaultText: '8' },
+    history: { type: 'string', valueName: 'N', description: 'input frames (the clips must hold N + 1)', defaultText: '4' },
+    seed: { type: 'string', valueName: 'S', description: 'seeds initial weights and data order', defaultText: '0' },
+    backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
+    set: { type: 'string', multiple: true, valueName: 'FIELD=VALUE', description: 'override a model/loss/optimiser field (repeatable)' },
+    load_path: { type: 'string', short: 'l', aliases: ['load-path'], valueName: 'DIR', description: 'start from the weights of this checkpoint folder' },
+    resume: { type: 'boolean', description: 'continue from the newest checkpoint of this run' },
+    overwrite: { type: 'boolean', short: 'O', description: 'delete this run’s earlier outputs first' },
+    stats_freq: { type: 'string', aliases: ['stats-freq'], valueName: 'N', description: 'print losses every N steps', defaultText: '10' },
+    summary_freq: { type: 'string', aliases: ['summary-freq'], valueName: 'N', description: 'write TensorBoard scalars every N steps', defaultText: '100' },
+    model_save_freq: { type: 'string', aliases: ['model-save-freq'], valueName: 'N', description: 'write a checkpoint every N steps', defaultText: '10000' },
+    'keep-last': { type: 'string', valueName: 'N', description: 'checkpoints kept besides one per --keep-every-hours', defaultText: '3' },
+    'keep-every-hours': { type: 'string', valueName: 'H', description: 'also keep the first checkpoint of every H hours', defaultText: '2' },
+    'print-config': { type: 'boolean', description: 'print the resolved configuration as JSON and exit' },
   },
+  examples: [
+    'nextframe train --clips data/mine/clips -n mine -a t --preset paper',
+    'nextframe train --manifest demo --preset small -s 2000 --set generatorLearningRate=0.0005',
+    'nextframe train -n mine --clips data/mine/clips --resume',
+  ],
+  run: runTrain,
 };
+
+async function runTrain(parsed: ParsedCommand): Promise<number> {
+  const options = await resolveTrainOptions(parsed);
+  if (parsed.values['print-config'] === true) {
+    process.stdout.write(`${JSON.stringify(options, null, 2)}\n`);
+    return 0;
+  }
+  const backend = await initBackend(typeof parsed.values.backend === 'string' ? parsed.values.backend : undefined);
+  process.stderr.write(`${describeBackend(backend)}\n`);
+  let stopRequested = false;
+  const onSignal = (signal: string) => {
+    if (stopRequested) process.exit(130); // a second Ctrl-C: leave now
+    stopRequested = true;
+    process.stderr.write(`\n${signal}: stopping after this step and writing a checkpoint (Ctrl-C again to quit at once)\n`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runTraining(options, { log: (line) => process.stderr.write(`${line}\n`), shouldStop: () => stopRequested });
+    const where = result.lastCheckpoint ? path.relative(process.cwd(), result.lastCheckpoint) : 'no checkpoint';
+    process.stdout.write(
+      result.reason === 'stopped'
+        ? `train: stopped at step ${result.step}; checkpoint ${where}; continue with --resume\n`
+        : `train: ${result.step} steps done; checkpoint ${where}\n`,
+    );
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Flags override the manifest's stages.train, which overrides the preset. */
+export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainOptions> {
+  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+  let manifestTrain: Record<string, unknown> = {};
+  let clipsDir = str('clips');
+  let name = str('name');
+  let runsRoot = process.cwd();
+  if (str('manifest')) {
+    runsRoot = findWorkspaceRoot();
+    const loaded = await loadManifest(str('manifest') as string, findWorkspaceRoot());
+    manifestTrain = loaded.manifest.stages.train as Record<string, unknown>;
+    clipsDir ??= datasetLayout(loaded).clipsDir;
+    name ??= loaded.manifest.name;
+  }
+  if (!clipsDir) throw new UsageError('--clips DIR is required (or --manifest NAME)');
+  if (!name) throw new UsageError('-n/--name NAME is required: outputs go to runs/NAME');
+  const fromManifest = (key: string) => manifestTrain[key] as number | string | boolean | undefined;
+  const preset = str('preset') ?? (fromManifest('preset') as string | undefined) ?? 'paper';
+  if (!PRESETS[preset]) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
+  const overrides: Partial<ModelConfig> = { ...((manifestTrain.model as Partial<ModelConfig>) ?? {}) };
+  const batchSize = numberOption('batch-size', str('batch-size'), { integer: true, min: 1 });
+  if (batchSize !== undefined) overrides.batchSize = batchSize;
+  const history = numberOption('history', str('history'), { integer: true, min: 1 });
+  if (history !== undefined) overrides.historyLength = history;
+  for (const assignment of (v.set as string[] | undefined) ?? []) {
+    const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(assignment);
+    if (!match) throw new UsageError(`--set needs FIELD=VALUE, got '${assignment}'`);
+    const [, field, raw] = match;
+    if (!(field in PRESETS.paper)) throw new UsageError(`--set: unknown field '${field}' (fields: ${Object.keys(PRESETS.paper).join(', ')})`);
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    (overrides as Record<string, unknown>)[field] = value;
+  }
+  const adversarialText = str('adversarial') ?? String(fromManifest('adversarial') ?? 't');
+  if (!['t', 'f', 'true', 'false'].includes(adversarialText)) throw new UsageError(`-a/--adversarial must be t or f, got '${adversarialText}'`);
+  const int = (flag: string, key: string, fallback: number) =>
+    numberOption(flag, str(flag), { integer: true, min: 1 }) ?? (fromManifest(key) as number | undefined) ?? fallback;
+  let model: ModelConfig;
+  try {
+    model = resolveModelConfig(preset, overrides);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return {
+    clipsDir: path.resolve(clipsDir),
+    runDir: path.resolve(runsRoot, 'runs', name),
+    name,
+    model,
+    adversarial: adversarialText.startsWith('t'),
+    steps: int('steps', 'steps', 500000),
+    seed: numberOption('seed', str('seed'), { integer: true }) ?? (fromManifest('seed') as number | undefined) ?? 0,
+    statsFreq: int('stats_freq', 'statsFreq', SEED_DEFAULTS.statsFreq),
+    summaryFreq: int('summary_freq', 'summaryFreq', SEED_DEFAULTS.summaryFreq),
+    modelSaveFreq: int('model_save_freq', 'modelSaveFreq', SEED_DEFAULTS.modelSaveFreq),
+    keepLast: int('keep-last', 'keepLast', SEED_DEFAULTS.keepLast),
+    keepEveryHours: numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? SEED_DEFAULTS.keepEveryHours,
+    resume: v.resume === true,
+    overwrite: v.overwrite === true,
+    loadPath: str('load_path') ? path.resolve(str('load_path') as string) : undefined,
+  };
+}

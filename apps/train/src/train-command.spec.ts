@@ -1,0 +1,69 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseCommand } from '@nextframe/cli-kit';
+import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
+import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
+import { useTempDir } from '@nextframe/files/testing';
+import { resolveTrainOptions, trainCommand } from './train-command';
+
+const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
+const tempDir = useTempDir('train-cli');
+let clipsDir: string;
+
+beforeAll(async () => {
+  const frames = path.join(tempDir(), 'frames');
+  await writeFrameFolder(path.join(frames, 'a'), noiseFrames(40, 36, 8));
+  clipsDir = path.join(tempDir(), 'clips');
+  await cropClips({ framesDir: frames, storeDir: clipsDir, clipCount: 40, seed: 1, settings: DEFAULT_CROP_SETTINGS });
+});
+
+const tinyArgs = () => [
+  '--clips', clipsDir, '-n', 'cli', '--preset', 'small', '--batch-size', '2', '--backend', 'wasm',
+  '--set', 'generator=[{"featureMaps":[12,8,3],"kernelSizes":[3,3]},{"featureMaps":[15,8,3],"kernelSizes":[3,3]},{"featureMaps":[15,8,3],"kernelSizes":[3,3]},{"featureMaps":[15,8,3],"kernelSizes":[3,3]}]',
+  '--stats_freq', '1',
+];
+
+describe('nextframe train', () => {
+  it('resolves flags over the preset, with the seed spellings', async () => {
+    const parsed = parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'f', '-s', '7', '--preset', 'small', '--set', 'adversarialWeight=0.5', '--stats_freq', '3', '-O']);
+    const options = await resolveTrainOptions(parsed);
+    expect(options).toMatchObject({ name: 'x', adversarial: false, steps: 7, statsFreq: 3, summaryFreq: 100, modelSaveFreq: 10000, overwrite: true });
+    expect(options.model).toMatchObject({ preset: 'small', adversarialWeight: 0.5, generatorLearningRate: 0.001 });
+    await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '--set', 'nope=1']))).rejects.toThrow("--set: unknown field 'nope'");
+    await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'maybe']))).rejects.toThrow("-a/--adversarial must be t or f, got 'maybe'");
+  });
+
+  it('says which backend it uses, trains, and on Ctrl-C writes a checkpoint and exits cleanly', async () => {
+    const cwd = tempDir();
+    const child = spawn(process.execPath, [BIN, 'train', ...tinyArgs(), '-a', 'f', '-s', '100000'], { cwd });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/step 3:/.test(stderr)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^backend: wasm/m);
+    expect(stderr).toContain('SIGINT: stopping after this step and writing a checkpoint');
+    const step = Number(/stopped at step (\d+)/.exec(stdout)?.[1]);
+    expect(step).toBeGreaterThanOrEqual(3);
+    expect(await fs.readdir(path.join(cwd, 'runs', 'cli', 'checkpoints'))).toEqual([`step-${String(step).padStart(9, '0')}`]);
+
+    const resumed = spawnSync(process.execPath, [BIN, 'train', ...tinyArgs(), '-a', 'f', '-s', String(step + 2), '--resume'], { cwd, encoding: 'utf8' });
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toContain(`resuming from step ${step}`);
+    expect(resumed.stdout).toContain(`train: ${step + 2} steps done`);
+  });
+
+  it('names a missing clip store in one line', () => {
+    const result = spawnSync(process.execPath, [BIN, 'train', '--clips', path.join(tempDir(), 'none'), '-n', 'x', '--backend', 'wasm'], { encoding: 'utf8', cwd: tempDir() });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n').pop()).toBe(`error: ${path.join(tempDir(), 'none')}: no such clip store`);
+  });
+});
