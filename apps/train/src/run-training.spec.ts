@@ -46,6 +46,7 @@ function options(name: string, over: Partial<TrainOptions> = {}): TrainOptions {
     modelSaveFreq: 2,
     resume: false,
     overwrite: false,
+    testOnly: false,
     ...over,
   };
 }
@@ -79,6 +80,32 @@ describe('runTraining', () => {
       expect(Object.keys(values).sort()).toEqual(['loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp']);
       for (const [tag, value] of Object.entries(values)) expect(value).toBeCloseTo(jsonl[i][tag], 2);
     });
+  });
+
+  it('saves batch images and runs recursive tests on full frames (-t, -r, -T)', async () => {
+    const testDir = path.join(tempDir(), 'test-frames');
+    await writeFrameFolder(path.join(testDir, 'clip'), noiseFrames(44, 36, 7));
+    const lines: string[] = [];
+    const run = options('imaging', { steps: 2, imgSaveFreq: 2, testFreq: 2, testDir, recursions: 3 });
+    await runTraining(run, { log: (l) => lines.push(l) });
+    const clip0 = (await fs.readdir(path.join(run.runDir, 'images', 'step_2', 'clip_0'))).sort();
+    expect(clip0).toEqual([
+      'input_0.png', 'input_1.png', 'input_2.png', 'input_3.png',
+      'scale_0_generated.png', 'scale_0_true.png', 'scale_1_generated.png', 'scale_1_true.png',
+      'scale_2_generated.png', 'scale_2_true.png', 'scale_3_generated.png', 'scale_3_true.png',
+    ]);
+    expect((await fs.readdir(path.join(run.runDir, 'images', 'step_2'))).sort()).toEqual(['clip_0', 'clip_1']);
+    expect((await fs.readdir(path.join(run.runDir, 'test', 'step_2', 'clip'))).sort()).toEqual(['pred_1.png', 'pred_2.png', 'pred_3.png', 'true_1.png', 'true_2.png', 'true_3.png']);
+    const testLine = lines.find((l) => l.startsWith('test at step 2'));
+    expect(testLine).toMatch(/^test at step 2 \(1 videos\): PSNR [\d.]+ [\d.]+ [\d.]+ dB; sharpness difference [\d.-]+ [\d.-]+ [\d.-]+ dB$/);
+    const jsonl = (await fs.readFile(path.join(run.runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(Object.keys(jsonl.find((m) => 'test/psnr/recursion_1' in m))).toEqual(expect.arrayContaining(['test/psnr/recursion_3', 'test/sharpness_difference/recursion_3']));
+
+    // -T: test only, from the run's newest checkpoint; nothing trains.
+    const only: string[] = [];
+    const result = await runTraining({ ...run, testOnly: true, recursions: 1 }, { log: (l) => only.push(l) });
+    expect(result.step).toBe(2);
+    expect(only.some((l) => l.startsWith('test at step 2 (1 videos): PSNR'))).toBe(true);
   });
 
   it('stopped and resumed, ends with the same weights as a run never stopped', async () => {

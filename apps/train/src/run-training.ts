@@ -18,6 +18,8 @@ import {
 } from '@nextframe/model';
 import { EventFileWriter } from '@nextframe/tensorboard';
 import { CheckpointStore, loadCheckpointFolder } from './checkpoint-store';
+import { recursiveTest } from './recursive-test';
+import { saveStepImages } from './step-images';
 import type { TrainOptions } from './train-options';
 
 export class TrainingDivergedError extends NextframeError {}
@@ -59,7 +61,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
   const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
   if (options.overwrite) await fs.rm(options.runDir, { recursive: true, force: true });
   const existing = await checkpoints.steps();
-  if (existing.length && !options.resume) {
+  if (existing.length && !options.resume && !options.testOnly) {
     await store.close();
     throw new NextframeError('already holds checkpoints: use --resume to continue, or -O/--overwrite to start over', { file: options.runDir });
   }
@@ -87,7 +89,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
   let events: EventFileWriter | undefined;
   let batches: AsyncGenerator<EpochBatch> | undefined;
   try {
-    if (options.resume && existing.length) {
+    if ((options.resume || (options.testOnly && !loaded)) && existing.length) {
       const content = (await checkpoints.newest()) as CheckpointContent;
       await restoreFrom(content, checkpoints.dir, true);
       step = content.manifest.step;
@@ -101,6 +103,27 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
     events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));
     const writer = events;
     const metricsFile = path.join(options.runDir, 'metrics.jsonl');
+    const test = async () => {
+      if (!options.testDir) return;
+      const result = await recursiveTest({
+        generator,
+        testDir: options.testDir,
+        recursions: options.recursions,
+        imagesDir: path.join(options.runDir, 'test', `step_${step}`),
+      });
+      const scalars: Record<string, number> = {};
+      result.psnr.forEach((v, k) => (scalars[`test/psnr/recursion_${k + 1}`] = v));
+      result.sharpnessDifference.forEach((v, k) => (scalars[`test/sharpness_difference/recursion_${k + 1}`] = v));
+      log(`test at step ${step} (${result.videos} videos): PSNR ${result.psnr.map((v) => v.toFixed(2)).join(' ')} dB; sharpness difference ${result.sharpnessDifference.map((v) => v.toFixed(2)).join(' ')} dB`);
+      await writer.scalars(step, scalars);
+      await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
+    };
+    if (options.testOnly) {
+      if (!options.testDir) throw new NextframeError('-T/--test_only needs -t/--test_dir');
+      if (!loaded && !existing.length) throw new NextframeError('-T/--test_only needs a trained model: --load_path, or a run with checkpoints', { file: options.runDir });
+      await test();
+      return { step, reason: 'done' };
+    }
     const order = store.batches({ batchSize: config.batchSize, seed: options.seed, startEpoch: position.epoch, startBatch: position.batch });
     batches = order;
     let next: EpochBatch | undefined;
@@ -140,6 +163,11 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
       const clips = await take();
       const batch = prepareBatch(clips, config);
       const result = generatorStep({ generator, discriminator }, optimizers.generator, batch, { adversarial: Boolean(discriminator) });
+      if ((step + 1) % options.imgSaveFreq === 0) {
+        const predictions = tf.tidy(() => generator.predictScales(batch.history));
+        await saveStepImages(path.join(options.runDir, 'images', `step_${step + 1}`), batch.history, predictions, batch.targets);
+        tf.dispose(predictions);
+      }
       disposeBatch(batch);
       clips.dispose();
       const values = [result.total, result.lp, result.gdl, result.adversarial ?? 0, discriminatorLoss ?? 0];
@@ -167,6 +195,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
         await writer.scalars(step, scalars);
         await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
       }
+      if (step % options.testFreq === 0) await test();
       if (step % options.modelSaveFreq === 0) await checkpoint();
       if (hooks.shouldStop?.()) {
         reason = 'stopped';

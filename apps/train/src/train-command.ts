@@ -39,6 +39,11 @@ Configuration: flags override the manifest's stages.train, which overrides the p
     stats_freq: { type: 'string', aliases: ['stats-freq'], valueName: 'N', description: 'print losses every N steps', defaultText: '10' },
     summary_freq: { type: 'string', aliases: ['summary-freq'], valueName: 'N', description: 'write TensorBoard scalars every N steps', defaultText: '100' },
     model_save_freq: { type: 'string', aliases: ['model-save-freq'], valueName: 'N', description: 'write a checkpoint every N steps', defaultText: '10000' },
+    img_save_freq: { type: 'string', aliases: ['img-save-freq'], valueName: 'N', description: 'save input, generated and true frames of the batch every N steps', defaultText: '1000' },
+    test_freq: { type: 'string', aliases: ['test-freq'], valueName: 'N', description: 'test on --test_dir every N steps', defaultText: '5000' },
+    test_dir: { type: 'string', short: 't', aliases: ['test-dir'], valueName: 'DIR', description: 'folder of test videos’ frames (default with --manifest: data/NAME/frames/test)' },
+    recursions: { type: 'string', short: 'r', valueName: 'N', description: 'frames predicted recursively in a test', defaultText: '1' },
+    test_only: { type: 'boolean', short: 'T', aliases: ['test-only'], description: 'only run a test, with --resume’s newest checkpoint or --load_path' },
     'keep-last': { type: 'string', valueName: 'N', description: 'checkpoints kept besides one per --keep-every-hours', defaultText: '3' },
     'keep-every-hours': { type: 'string', valueName: 'H', description: 'also keep the first checkpoint of every H hours', defaultText: '2' },
     'print-config': { type: 'boolean', description: 'print the resolved configuration as JSON and exit' },
@@ -90,11 +95,13 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
   let clipsDir = str('clips');
   let name = str('name');
   let runsRoot = process.cwd();
+  let testDir = str('test_dir');
   if (str('manifest')) {
     runsRoot = findWorkspaceRoot();
     const loaded = await loadManifest(str('manifest') as string, findWorkspaceRoot());
     manifestTrain = loaded.manifest.stages.train as Record<string, unknown>;
     clipsDir ??= datasetLayout(loaded).clipsDir;
+    testDir ??= path.join(datasetLayout(loaded).framesDir, 'test');
     name ??= loaded.manifest.name;
   }
   if (!clipsDir) throw new UsageError('--clips DIR is required (or --manifest NAME)');
@@ -141,6 +148,11 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
     statsFreq: int('stats_freq', 'statsFreq', SEED_DEFAULTS.statsFreq),
     summaryFreq: int('summary_freq', 'summaryFreq', SEED_DEFAULTS.summaryFreq),
     modelSaveFreq: int('model_save_freq', 'modelSaveFreq', SEED_DEFAULTS.modelSaveFreq),
+    imgSaveFreq: int('img_save_freq', 'imgSaveFreq', SEED_DEFAULTS.imgSaveFreq),
+    testFreq: int('test_freq', 'testFreq', SEED_DEFAULTS.testFreq),
+    testDir: testDir ? path.resolve(testDir) : undefined,
+    recursions: int('recursions', 'recursions', SEED_DEFAULTS.recursions),
+    testOnly: v.test_only === true,
     keepLast: int('keep-last', 'keepLast', SEED_DEFAULTS.keepLast),
     keepEveryHours: numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? SEED_DEFAULTS.keepEveryHours,
     resume: v.resume === true,

@@ -18,6 +18,16 @@ export interface TrainOptions {
   statsFreq: number;
   summaryFreq: number;
   modelSaveFreq: number;
+  /** Seed default 1000: input, generated and true frames of the batch as PNGs. */
+  imgSaveFreq: number;
+  /** Seed default 5000: recursive predictions on `testDir`. */
+  testFreq: number;
+  /** Folder of test videos' frames (-t); no tests without it. */
+  testDir?: string;
+  /** Frames predicted recursively in a test (-r; seed default 1). */
+  recursions: number;
+  /** Only run a test (-T), from `--resume`'s newest checkpoint or `--load_path`. */
+  testOnly: boolean;
   /** Checkpoints kept: the newest `keepLast`, plus the first one of every `keepEveryHours`. */
   keepLast: number;
   keepEveryHours: number;
@@ -29,4 +39,4 @@ export interface TrainOptions {
   loadPath?: string;
 }
 
-export const SEED_DEFAULTS = { statsFreq: 10, summaryFreq: 100, modelSaveFreq: 10000, keepLast: 3, keepEveryHours: 2 };
+export const SEED_DEFAULTS = { statsFreq: 10, summaryFreq: 100, modelSaveFreq: 10000, imgSaveFreq: 1000, testFreq: 5000, recursions: 1, keepLast: 3, keepEveryHours: 2 };
