@@ -9,6 +9,8 @@ export interface RecursiveTestResult {
   /** Per recursion step (1 = the first predicted frame): mean over test videos. */
   psnr: number[];
   sharpnessDifference: number[];
+  /** The baseline: PSNR of repeating the last input frame, per recursion step. */
+  copyLastPsnr: number[];
   videos: number;
 }
 
@@ -26,7 +28,7 @@ export async function recursiveTest(args: {
 }): Promise<RecursiveTestResult> {
   const history = args.generator.config.historyLength;
   const videos = (await listFrameFolders(args.testDir)).filter((v) => v.files.length >= history + args.recursions);
-  const perStep = { psnr: [] as number[][], sharpness: [] as number[][] };
+  const perStep = { psnr: [] as number[][], sharpness: [] as number[][], copyLast: [] as number[][] };
   for (const video of videos) {
     const frames = await Promise.all(video.files.slice(0, history + args.recursions).map((f) => readImageRgb(f)));
     const toTensor = (i: number) => tf.tidy(() => tf.sub(tf.div(tf.tensor3d(frames[i].data, [video.height, video.width, 3], 'float32'), 127.5), 1));
@@ -38,6 +40,7 @@ export async function recursiveTest(args: {
       const pred = { data: bytes, width: video.width, height: video.height };
       (perStep.psnr[k] ??= []).push(psnr(fromBytes(pred), fromBytes(truth)));
       (perStep.sharpness[k] ??= []).push(sharpnessDifference(fromBytes(pred), fromBytes(truth)));
+      (perStep.copyLast[k] ??= []).push(psnr(fromBytes(frames[history - 1]), fromBytes(truth)));
       if (args.imagesDir) {
         await writeImageRgb(path.join(args.imagesDir, video.name, `pred_${k + 1}.png`), pred);
         await writeImageRgb(path.join(args.imagesDir, video.name, `true_${k + 1}.png`), truth);
@@ -50,6 +53,7 @@ export async function recursiveTest(args: {
   return {
     psnr: perStep.psnr.map((v) => summarize(v).mean),
     sharpnessDifference: perStep.sharpness.map((v) => summarize(v).mean),
+    copyLastPsnr: perStep.copyLast.map((v) => summarize(v).mean),
     videos: videos.length,
   };
 }

@@ -97,7 +97,7 @@ describe('runTraining', () => {
     expect((await fs.readdir(path.join(run.runDir, 'images', 'step_2'))).sort()).toEqual(['clip_0', 'clip_1']);
     expect((await fs.readdir(path.join(run.runDir, 'test', 'step_2', 'clip'))).sort()).toEqual(['pred_1.png', 'pred_2.png', 'pred_3.png', 'true_1.png', 'true_2.png', 'true_3.png']);
     const testLine = lines.find((l) => l.startsWith('test at step 2'));
-    expect(testLine).toMatch(/^test at step 2 \(1 videos\): PSNR [\d.]+ [\d.]+ [\d.]+ dB; sharpness difference [\d.-]+ [\d.-]+ [\d.-]+ dB$/);
+    expect(testLine).toMatch(/^test at step 2 \(1 videos\): PSNR [\d.]+ [\d.]+ [\d.]+ dB; sharpness difference [\d.-]+ [\d.-]+ [\d.-]+ dB; copying the last frame: PSNR [\d.]+ [\d.]+ [\d.]+ dB$/);
     const jsonl = (await fs.readFile(path.join(run.runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(Object.keys(jsonl.find((m) => 'test/psnr/recursion_1' in m))).toEqual(expect.arrayContaining(['test/psnr/recursion_3', 'test/sharpness_difference/recursion_3']));
 

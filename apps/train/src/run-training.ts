@@ -114,7 +114,12 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
       const scalars: Record<string, number> = {};
       result.psnr.forEach((v, k) => (scalars[`test/psnr/recursion_${k + 1}`] = v));
       result.sharpnessDifference.forEach((v, k) => (scalars[`test/sharpness_difference/recursion_${k + 1}`] = v));
-      log(`test at step ${step} (${result.videos} videos): PSNR ${result.psnr.map((v) => v.toFixed(2)).join(' ')} dB; sharpness difference ${result.sharpnessDifference.map((v) => v.toFixed(2)).join(' ')} dB`);
+      result.copyLastPsnr.forEach((v, k) => (scalars[`test/copy_last_psnr/recursion_${k + 1}`] = v));
+      const fmt = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
+      log(
+        `test at step ${step} (${result.videos} videos): PSNR ${fmt(result.psnr)} dB; sharpness difference ${fmt(result.sharpnessDifference)} dB; ` +
+          `copying the last frame: PSNR ${fmt(result.copyLastPsnr)} dB`,
+      );
       await writer.scalars(step, scalars);
       await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
     };

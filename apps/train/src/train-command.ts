@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { UsageError } from '@nextframe/errors';
 import { findWorkspaceRoot, loadManifest, datasetLayout } from '@nextframe/manifest';
 import { PRESETS, resolveModelConfig, type ModelConfig } from '@nextframe/model';
@@ -72,8 +72,14 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const progress = createProgress({ label: 'train', total: options.steps, unit: 'steps' });
   try {
-    const result = await runTraining(options, { log: (line) => process.stderr.write(`${line}\n`), shouldStop: () => stopRequested });
+    const result = await runTraining(options, {
+      log: (line) => progress.log(line),
+      shouldStop: () => stopRequested,
+      onStep: (step) => progress.update(step),
+    });
+    progress.stop();
     const where = result.lastCheckpoint ? path.relative(process.cwd(), result.lastCheckpoint) : 'no checkpoint';
     process.stdout.write(
       result.reason === 'stopped'
@@ -82,6 +88,7 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
     );
     return 0;
   } finally {
+    progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -46,6 +46,7 @@ function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, field
   });
   const initial = Object.fromEntries(fields.map((f) => [f, 0]));
   bar.start(options.total, 0, initial);
+  let stopped = false;
   return {
     update(done, values) {
       bar.update(done, values);
@@ -56,7 +57,8 @@ function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, field
       bar.render();
     },
     stop() {
-      bar.stop();
+      if (!stopped) bar.stop();
+      stopped = true;
     },
   };
 }

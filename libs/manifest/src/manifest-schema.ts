@@ -89,6 +89,21 @@ export const cropStageSchema = z.strictObject({
   shardSize: z.int().min(1).optional().describe('clips per Arrow file (default 10000)'),
 });
 
+export const trainStageSchema = z.strictObject({
+  preset: z.string().optional().describe('network preset: paper or small (default paper)'),
+  adversarial: z.union([z.boolean(), z.enum(['t', 'f'])]).optional().describe('adversarial training (default true)'),
+  steps: z.int().min(1).optional(),
+  seed: z.int().optional(),
+  statsFreq: z.int().min(1).optional(),
+  summaryFreq: z.int().min(1).optional(),
+  modelSaveFreq: z.int().min(1).optional(),
+  imgSaveFreq: z.int().min(1).optional(),
+  testFreq: z.int().min(1).optional(),
+  recursions: z.int().min(1).optional(),
+  keepLast: z.int().min(1).optional(),
+  model: z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (see nextframe train --print-config)'),
+});
+
 export const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: id.describe('the dataset name: the manifest file is data-manifests/<name>.json'),
@@ -98,9 +113,9 @@ export const manifestSchema = z.strictObject({
   stages: z
     .strictObject({
       extract: extractStageSchema.default({}),
-      // The later stages validate their own parameters (libs/model, apps/evaluate).
+      // evaluate validates its own parameters.
       crop: cropStageSchema.default({}),
-      train: z.record(z.string(), z.unknown()).default({}),
+      train: trainStageSchema.default({}),
       evaluate: z.record(z.string(), z.unknown()).default({}),
     })
     .default({ extract: {}, crop: {}, train: {}, evaluate: {} }),

@@ -10,7 +10,7 @@ import { ffmpegVersion, resolveFfmpeg } from '@nextframe/media';
  * the user's video files outside the workspace (path, size, modification time), and the ffmpeg
  * version.
  */
-export type Stage = 'generate' | 'extract' | 'crop';
+export type Stage = 'generate' | 'extract' | 'crop' | 'train';
 
 interface RawManifest {
   name?: unknown;
@@ -36,8 +36,8 @@ export async function stageFingerprint(stage: Stage, workspaceRoot: string): Pro
     manifests[file] =
       stage === 'generate'
         ? { name: raw.name, generators: sources.filter((s) => s.kind === 'generator') }
-        : stage === 'crop'
-          ? { name: raw.name, crop: raw.stages?.crop ?? null }
+        : stage === 'crop' || stage === 'train'
+          ? { name: raw.name, [stage]: raw.stages?.[stage] ?? null }
           : {
             name: raw.name,
             sources,
