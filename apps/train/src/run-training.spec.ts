@@ -66,7 +66,7 @@ describe('runTraining', () => {
     expect(await fs.readdir(path.join(run, 'checkpoints'))).toEqual(['step-000000002', 'step-000000004']);
     expect((await fs.readdir(path.join(run, 'checkpoints', 'step-000000004'))).sort()).toEqual(['checkpoint.json', 'weights.bin']);
     expect(lines.filter((l) => l.startsWith('step '))).toHaveLength(4);
-    expect(lines[0]).toMatch(/^step 1: generator [\d.]+, lp [\d.]+, gdl [\d.]+, adversarial [\d.]+, discriminator [\d.]+ \([\d.]+ steps\/s\)$/);
+    expect(lines[0]).toMatch(/^step 1: generator [\d.]+, lp [\d.]+, gdl [\d.]+, adversarial [\d.]+, discriminator [\d.]+, psnr [\d.]+, sharpness_difference [\d.-]+ \([\d.]+ steps\/s\)$/);
 
     const jsonl = (await fs.readFile(path.join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(jsonl.map((m) => m.step)).toEqual([1, 2, 3, 4]);
@@ -77,7 +77,7 @@ describe('runTraining', () => {
     expect(logged.map((e) => e.step)).toEqual([1, 2, 3, 4]);
     logged.forEach((event, i) => {
       const values = Object.fromEntries((event.values ?? []).map((v) => [v.tag, v.simpleValue]));
-      expect(Object.keys(values).sort()).toEqual(['loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp']);
+      expect(Object.keys(values).sort()).toEqual(['loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp', 'train/psnr', 'train/sharpness_difference']);
       for (const [tag, value] of Object.entries(values)) expect(value).toBeCloseTo(jsonl[i][tag], 2);
     });
   });

@@ -15,7 +15,10 @@ import {
   restoreCheckpoint,
   serializeCheckpoint,
   type CheckpointContent,
+  type Generator,
+  type TrainingBatch,
 } from '@nextframe/model';
+import { fromSigned, psnr, sharpnessDifference, summarize } from '@nextframe/metrics';
 import { EventFileWriter } from '@nextframe/tensorboard';
 import { CheckpointStore, loadCheckpointFolder } from './checkpoint-store';
 import { recursiveTest } from './recursive-test';
@@ -168,6 +171,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
       const clips = await take();
       const batch = prepareBatch(clips, config);
       const result = generatorStep({ generator, discriminator }, optimizers.generator, batch, { adversarial: Boolean(discriminator) });
+      const quality = (step + 1) % options.statsFreq === 0 || (step + 1) % options.summaryFreq === 0 ? batchQuality(generator, batch) : undefined;
       if ((step + 1) % options.imgSaveFreq === 0) {
         const predictions = tf.tidy(() => generator.predictScales(batch.history));
         await saveStepImages(path.join(options.runDir, 'images', `step_${step + 1}`), batch.history, predictions, batch.targets);
@@ -191,10 +195,11 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
         'loss/gdl': result.gdl,
         ...(result.adversarial !== undefined ? { 'loss/adversarial': result.adversarial } : {}),
         ...(discriminatorLoss !== undefined ? { 'loss/discriminator': discriminatorLoss } : {}),
+        ...(quality ? { 'train/psnr': quality.psnr, 'train/sharpness_difference': quality.sharpnessDifference } : {}),
       };
       if (step % options.statsFreq === 0) {
         const rate = (step - startStep) / ((Date.now() - started) / 1000);
-        log(`step ${step}: ${Object.entries(scalars).map(([k, v]) => `${k.replace('loss/', '')} ${v.toFixed(3)}`).join(', ')} (${rate.toFixed(2)} steps/s)`);
+        log(`step ${step}: ${Object.entries(scalars).map(([k, v]) => `${k.replace(/^(loss|train)\//, '')} ${v.toFixed(3)}`).join(', ')} (${rate.toFixed(2)} steps/s)`);
       }
       if (step % options.summaryFreq === 0) {
         await writer.scalars(step, scalars);
@@ -221,4 +226,23 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
 function sameNetworks(content: CheckpointContent, config: TrainOptions['model']): boolean {
   const theirs = content.manifest.config;
   return theirs.preset === config.preset && JSON.stringify(theirs.generator) === JSON.stringify(config.generator);
+}
+
+/** PSNR and sharpness difference (dB) of the finest prediction on a training batch, averaged over its clips. */
+function batchQuality(generator: Generator, batch: TrainingBatch): { psnr: number; sharpnessDifference: number } {
+  const [predicted, truth] = tf.tidy(() => {
+    const scales = generator.predictScales(batch.history);
+    return [scales[scales.length - 1], batch.targets[batch.targets.length - 1]].map((t) => t.dataSync().slice() as Float32Array);
+  });
+  const [b, h, w] = batch.history.shape;
+  const per = h * w * 3;
+  const psnrs: number[] = [];
+  const sharpness: number[] = [];
+  for (let i = 0; i < b; i++) {
+    const p = fromSigned(predicted.subarray(i * per, (i + 1) * per), w, h);
+    const t = fromSigned(truth.subarray(i * per, (i + 1) * per), w, h);
+    psnrs.push(psnr(p, t));
+    sharpness.push(sharpnessDifference(p, t));
+  }
+  return { psnr: summarize(psnrs).mean, sharpnessDifference: summarize(sharpness).mean };
 }
