@@ -112,7 +112,12 @@ describe('runTraining', () => {
     await runTraining(options('whole', { steps: 6, modelSaveFreq: 100 }));
     const stopped = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100 }), { shouldStop: () => true });
     expect(stopped).toMatchObject({ step: 1, reason: 'stopped' });
+    // What a kill -9 during a checkpoint write leaves behind: a staging folder, never a half checkpoint.
+    const stale = path.join(tempDir(), 'runs', 'interrupted', 'checkpoints', '.step-000000004.partial-999999999');
+    await fs.mkdir(stale);
+    await fs.writeFile(path.join(stale, 'weights.bin'), 'half');
     const resumed = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100, resume: true }));
+    expect(await fs.readdir(path.dirname(stale))).toEqual(['step-000000001', 'step-000000006']);
     expect(resumed.step).toBe(6);
     const weights = (name: string) => fs.readFile(path.join(tempDir(), 'runs', name, 'checkpoints', 'step-000000006', 'weights.bin'));
     expect((await weights('interrupted')).equals(await weights('whole'))).toBe(true);

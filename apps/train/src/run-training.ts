@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ClipStore, clipBatchToTensor, type EpochBatch } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
+import { removeStaleStagingDirs } from '@nextframe/files';
 import {
   createDiscriminator,
   createGenerator,
@@ -63,6 +64,8 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
   }
   const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
   if (options.overwrite) await fs.rm(options.runDir, { recursive: true, force: true });
+  // A run killed while writing a checkpoint leaves only its staging folder: clear it.
+  await removeStaleStagingDirs(checkpoints.dir);
   const existing = await checkpoints.steps();
   if (existing.length && !options.resume && !options.testOnly) {
     await store.close();
