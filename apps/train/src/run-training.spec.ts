@@ -5,6 +5,7 @@ import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { NextframeError } from '@nextframe/errors';
 import { useTempDir } from '@nextframe/files/testing';
 import { resolveModelConfig, type ModelConfig } from '@nextframe/model';
+import { tinyModelConfig } from '@nextframe/model/testing';
 import { readEventFile } from '@nextframe/tensorboard';
 import { initBackend } from '@nextframe/tf-backend';
 import { runTraining, TrainingDivergedError } from './run-training';
@@ -13,14 +14,8 @@ import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 const tempDir = useTempDir('train');
 let clipsDir: string;
 
-/** The small preset, thinner still, batch 2: a step takes milliseconds. */
-const tiny: ModelConfig = (() => {
-  const c = resolveModelConfig('small');
-  c.generator = c.generator.map((s) => ({ ...s, featureMaps: s.featureMaps.map((f, i) => (i === 0 || i === s.featureMaps.length - 1 ? f : 8)) }));
-  c.discriminator = c.discriminator.map((s) => ({ ...s, featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map(() => 8)], fullyConnected: [16, 8, 1] }));
-  c.batchSize = 2;
-  return c;
-})();
+/** Thin networks, batch 2: a step takes milliseconds. */
+const tiny: ModelConfig = tinyModelConfig({ batchSize: 2 });
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -17,19 +17,14 @@ import {
   serializeCheckpoint,
   type ModelConfig,
 } from './index';
+import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-/** The small preset, thinner still, so the cpu backend runs steps in milliseconds. */
-const tiny: ModelConfig = (() => {
-  const c = resolveModelConfig('small');
-  c.generator = c.generator.map((s) => ({ ...s, featureMaps: s.featureMaps.map((f, i) => (i === 0 || i === s.featureMaps.length - 1 ? f : 8)) }));
-  c.discriminator = c.discriminator.map((s) => ({ ...s, featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map(() => 8)], fullyConnected: [16, 8, 1] }));
-  c.generatorLearningRate = 0.01;
-  return c;
-})();
+/** Thin networks and a higher learning rate: steps take milliseconds and visibly learn. */
+const tiny: ModelConfig = tinyModelConfig({ generatorLearningRate: 0.01 });
 
 function clips(seed: number, batch = 2): tf.Tensor4D {
   return tf.randomUniform([batch, 32, 32, 15], -1, 1, 'float32', seed) as tf.Tensor4D;

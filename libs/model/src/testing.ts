@@ -1,0 +1,13 @@
+/**
+ * Test fixtures (`@nextframe/model/testing`): a network small enough that a training step takes
+ * milliseconds. Production code never imports this.
+ */
+import { resolveModelConfig, type ModelConfig } from './model-config';
+
+/** The small preset with 8 feature maps in every hidden layer and tiny fully connected layers. */
+export function tinyModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
+  const c = resolveModelConfig('small', overrides);
+  c.generator = c.generator.map((s) => ({ ...s, featureMaps: s.featureMaps.map((f, i) => (i === 0 || i === s.featureMaps.length - 1 ? f : 8)) }));
+  c.discriminator = c.discriminator.map((s) => ({ ...s, featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map(() => 8)], fullyConnected: [16, 8, 1] }));
+  return c;
+}
