@@ -72,12 +72,17 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress({ label: 'train', total: options.steps, unit: 'steps' });
+  const progress = createProgress({ label: 'train', total: options.steps, unit: 'steps', fields: ['rate'], fieldLabels: { rate: 'steps/s' } });
+  let first: { step: number; at: number } | undefined;
   try {
     const result = await runTraining(options, {
       log: (line) => progress.log(line),
       shouldStop: () => stopRequested,
-      onStep: (step) => progress.update(step),
+      onStep: (step) => {
+        first ??= { step, at: Date.now() }; // measured from the first finished step, after set-up
+        const seconds = (Date.now() - first.at) / 1000;
+        progress.update(step, { rate: seconds > 0 ? ((step - first.step) / seconds).toFixed(2) : '–' });
+      },
     });
     progress.stop();
     const where = result.lastCheckpoint ? path.relative(process.cwd(), result.lastCheckpoint) : 'no checkpoint';

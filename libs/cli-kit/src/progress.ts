@@ -21,6 +21,8 @@ export interface ProgressOptions {
   unit: string;
   /** Extra fields after the count, by name, e.g. `['frames']`. */
   fields?: readonly string[];
+  /** How a field is labelled when not by its name (`{ rate: 'steps/s' }`). */
+  fieldLabels?: Record<string, string>;
   stream?: NodeJS.WriteStream;
   /** Force the plain-line mode (tests, `--no-progress`). */
   plain?: boolean;
@@ -36,7 +38,7 @@ export function createProgress(options: ProgressOptions): Progress {
 }
 
 function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fields: readonly string[]): Progress {
-  const extra = fields.map((f) => ` | {${f}} ${f}`).join('');
+  const extra = fields.map((f) => ` | {${f}} ${options.fieldLabels?.[f] ?? f}`).join('');
   const bar = new SingleBar({
     format: `${options.label} |{bar}| {value}/{total} ${options.unit}${extra} | {duration_formatted} elapsed, ETA {eta_formatted}`,
     stream,
@@ -70,7 +72,7 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
   let lastPrinted = started;
   let current: Record<string, string | number> = {};
   const line = (done: number): string => {
-    const extra = fields.map((f) => `, ${current[f] ?? 0} ${f}`).join('');
+    const extra = fields.map((f) => `, ${current[f] ?? 0} ${options.fieldLabels?.[f] ?? f}`).join('');
     const elapsedS = (Date.now() - started) / 1000;
     const eta = done > 0 && done < options.total ? `, ETA ${formatSeconds((elapsedS / done) * (options.total - done))}` : '';
     return `${options.label}: ${done}/${options.total} ${options.unit}${extra}, ${formatSeconds(elapsedS)} elapsed${eta}`;
