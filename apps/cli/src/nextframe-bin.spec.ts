@@ -24,14 +24,6 @@ describe('nextframe', () => {
     expect(nextframe('help', name).stdout).toBe(result.stdout);
   });
 
-  it.each([
-    ['evaluate', 6],
-  ])('says %s is not implemented yet, and fails', (name, issue) => {
-    const result = nextframe(name, '-n', 'x');
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe(`nextframe ${name}: not implemented yet (issue #${issue})\n`);
-  });
-
   it('rejects an unknown command with exit code 2', () => {
     const result = nextframe('extrakt');
     expect(result.status).toBe(2);

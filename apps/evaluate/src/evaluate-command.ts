@@ -1,15 +1,106 @@
-import type { Command } from '@nextframe/cli-kit';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { NextframeError, UsageError } from '@nextframe/errors';
+import { writeFileAtomic } from '@nextframe/files';
+import { datasetLayout, findWorkspaceRoot, loadManifest } from '@nextframe/manifest';
+import { checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
+import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import { evaluateRun } from './evaluate-run';
+import { reportHtml } from './report-html';
 
-/** Placeholder until issue #6 lands: help works, running says so and exits 1. */
 export const evaluateCommand: Command = {
   name: 'evaluate',
-  summary: 'Evaluate recursive predictions of a trained model on test frames.',
-  usage: 'nextframe evaluate -n NAME -t TEST_DIR [options]',
-  details: 'Not implemented yet: this stage arrives with issue #6.',
-  options: {},
-  allowUnknownOptions: true,
-  async run() {
-    process.stderr.write('nextframe evaluate: not implemented yet (issue #6)\n');
-    return 1;
+  summary: 'Evaluate recursive predictions of a trained model on test frames: metrics, pictures, report.',
+  usage: 'nextframe evaluate -n NAME -t TEST_DIR [-r N] [options]\n       nextframe evaluate --manifest NAME [options]',
+  details: `
+For each test video: its first history frames go in, -r frames are predicted recursively (each
+prediction replaces the oldest input) and compared with the true frames: PSNR, sharpness
+difference, SSIM and PSNR inside moving areas per recursion step, for the model, for copying the
+last input frame, and for --compare RUN. Writes runs/NAME/eval/metrics.json, clips/<video>.png
+strips (inputs | predictions | truth) and a self-contained report.html.
+
+Work in progress (issue #6): GIF/MP4 previews, tiling of very large frames and the Nx target are
+not there yet.`,
+  options: {
+    name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the run to evaluate (runs/NAME, its newest checkpoint)' },
+    checkpoint: { type: 'string', short: 'l', aliases: ['load_path'], valueName: 'DIR', description: 'a checkpoint folder instead of the run’s newest' },
+    test_dir: { type: 'string', short: 't', aliases: ['test-dir'], valueName: 'DIR', description: 'folder of test videos’ frames (default with --manifest: data/NAME/frames/test)' },
+    recursions: { type: 'string', short: 'r', valueName: 'N', description: 'frames predicted recursively', defaultText: '4' },
+    compare: { type: 'string', valueName: 'RUN', description: 'also evaluate this run (e.g. the non-adversarial one) as a baseline' },
+    manifest: { type: 'string', short: 'm', valueName: 'NAME', description: 'run and test frames of data-manifests/NAME.json' },
+    'moving-threshold': { type: 'string', valueName: 'X', description: 'a pixel is moving when it changes by more than X (0–1) from the last input', defaultText: '0.1' },
+    backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
   },
+  examples: ['nextframe evaluate -n mine -t data/mine/frames/test -r 16', 'nextframe evaluate --manifest demo --compare demo-nonadversarial'],
+  run: runEvaluate,
 };
+
+async function runEvaluate(parsed: ParsedCommand): Promise<number> {
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+  let name = str('name');
+  let testDir = str('test_dir');
+  let root = process.cwd();
+  if (str('manifest')) {
+    root = findWorkspaceRoot();
+    const loaded = await loadManifest(str('manifest') as string, root);
+    name ??= loaded.manifest.name;
+    testDir ??= path.join(datasetLayout(loaded).framesDir, 'test');
+  }
+  if (!name) throw new UsageError('-n/--name NAME is required (outputs go to runs/NAME/eval)');
+  if (!testDir) throw new UsageError('-t/--test_dir DIR is required (or --manifest NAME)');
+  const runDir = path.resolve(root, 'runs', name);
+  const checkpoint = await loadModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : runDir);
+  const compareName = str('compare');
+  const compare = compareName ? { name: compareName, checkpoint: await loadModel(path.resolve(root, 'runs', compareName)) } : undefined;
+  const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? 4;
+  const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? 0.1;
+  process.stderr.write(`${describeBackend(await initBackend(str('backend')))}\n`);
+  const outDir = path.join(runDir, 'eval');
+  let progress: ReturnType<typeof createProgress> | undefined;
+  const report = await evaluateRun({
+    checkpoint,
+    compare,
+    testDir: path.resolve(testDir),
+    recursions,
+    outDir,
+    movingThreshold,
+    onClip: (done, total) => {
+      progress ??= createProgress({ label: 'evaluate', total, unit: 'clips' });
+      progress.update(done);
+    },
+  }).finally(() => progress?.stop());
+  const strips: Record<string, string> = {};
+  for (const clip of report.clips) strips[clip.strip] = `data:image/png;base64,${(await fs.readFile(path.join(outDir, clip.strip))).toString('base64')}`;
+  const title = `nextframe evaluation: ${name} (step ${checkpoint.manifest.step}, ${checkpoint.manifest.config.preset} preset)`;
+  await writeFileAtomic(path.join(outDir, 'report.html'), reportHtml(report, { title, strips }));
+  const first = report.summary.model.psnr[0];
+  const baseline = report.summary.copyLast.psnr[0];
+  process.stdout.write(
+    `evaluate: ${report.clips.length} clips, ${recursions} recursions → ${path.relative(process.cwd(), outDir) || '.'}/report.html; ` +
+      `next-frame PSNR ${first.mean.toFixed(2)} dB (copy last frame: ${baseline.mean.toFixed(2)} dB)\n`,
+  );
+  return 0;
+}
+
+/** A checkpoint folder, or a run folder (its newest checkpoint). */
+async function loadModel(dir: string): Promise<CheckpointContent> {
+  let folder = dir;
+  const checkpoints = path.join(dir, 'checkpoints');
+  const entries = await fs.readdir(checkpoints).catch(() => undefined);
+  if (entries) {
+    const newest = entries.filter((e) => /^step-\d{9}$/.test(e)).sort().pop();
+    if (!newest) throw new NextframeError('has no checkpoints yet', { file: dir });
+    folder = path.join(checkpoints, newest);
+  }
+  try {
+    const [manifest, weights] = await Promise.all([fs.readFile(path.join(folder, 'checkpoint.json'), 'utf8'), fs.readFile(path.join(folder, 'weights.bin'))]);
+    return checkpointFromFiles(manifest, weights);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new NextframeError(code === 'ENOENT' ? 'no trained model here (a run folder with checkpoints, or a checkpoint folder)' : `unreadable checkpoint (${(error as Error).message})`, {
+      file: dir,
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
+import { useTempDir } from '@nextframe/files/testing';
+import { createGenerator, serializeCheckpoint } from '@nextframe/model';
+import { tinyModelConfig } from '@nextframe/model/testing';
+import { initBackend } from '@nextframe/tf-backend';
+import { evaluateRun } from './evaluate-run';
+import { reportHtml } from './report-html';
+
+const tempDir = useTempDir('evaluate');
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('evaluateRun (issue #6, in progress)', () => {
+  it('writes every metric for every recursion step, a copy-last baseline that matches a hand computation, strips and a report', async () => {
+    const testDir = path.join(tempDir(), 'test');
+    const frames = noiseFrames(24, 20, 7);
+    await writeFrameFolder(path.join(testDir, 'v'), frames);
+    const generator = createGenerator(tinyModelConfig(), 1);
+    const checkpoint = await serializeCheckpoint({ generator, step: 5, seed: 1 });
+    generator.dispose();
+    const outDir = path.join(tempDir(), 'eval');
+    const report = await evaluateRun({ checkpoint, testDir, recursions: 3, outDir, movingThreshold: 0.1 });
+
+    expect(report.clips).toHaveLength(1);
+    expect(report.clips[0].steps).toHaveLength(3);
+    for (const step of report.clips[0].steps) {
+      for (const m of [step.model, step.copyLast]) {
+        expect(Number.isFinite(m.psnr) && Number.isFinite(m.sharpnessDifference) && Number.isFinite(m.ssim)).toBe(true);
+        expect(m.moving?.pixels).toBeGreaterThan(0);
+      }
+    }
+    // Copying frame 4 (index 3) against frame 5 + k, by hand: 10·log10(1 / mean((a − b)²)) on [0, 1] pixels.
+    for (let k = 0; k < 3; k++) {
+      const a = frames[3].data;
+      const b = frames[4 + k].data;
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += ((a[i] - b[i]) / 255) ** 2;
+      expect(report.clips[0].steps[k].copyLast.psnr).toBeCloseTo(10 * Math.log10(1 / (sum / a.length)), 4);
+    }
+    expect(report.summary.model.psnr).toHaveLength(3);
+    expect(report.summary.copyLast.psnr[0].mean).toBeCloseTo(report.clips[0].steps[0].copyLast.psnr, 10);
+
+    const metrics = JSON.parse(await fs.readFile(path.join(outDir, 'metrics.json'), 'utf8'));
+    expect(Object.keys(metrics.summary.model)).toEqual(['psnr', 'sharpnessDifference', 'ssim', 'movingPsnr']);
+    const strip = await fs.stat(path.join(outDir, 'clips', 'v.png'));
+    expect(strip.size).toBeGreaterThan(0);
+    expect((await fs.readdir(path.join(outDir, 'clips', 'v'))).sort()).toEqual(['pred_1.png', 'pred_2.png', 'pred_3.png']);
+
+    const html = reportHtml(report, { title: 'test <run>', strips: { [report.clips[0].strip]: 'data:image/png;base64,AAAA' } });
+    expect(html).toContain('<title>test &lt;run&gt;</title>');
+    expect(html.match(/<svg /g)).toHaveLength(4);
+    expect(html).toContain('src="data:image/png;base64,AAAA"');
+  });
+
+  it('names a test folder without long enough videos', async () => {
+    const testDir = path.join(tempDir(), 'short');
+    await writeFrameFolder(path.join(testDir, 'v'), noiseFrames(24, 20, 5));
+    const generator = createGenerator(tinyModelConfig(), 1);
+    const checkpoint = await serializeCheckpoint({ generator, step: 0, seed: 1 });
+    generator.dispose();
+    await expect(evaluateRun({ checkpoint, testDir, recursions: 3, outDir: path.join(tempDir(), 'e2'), movingThreshold: 0.1 })).rejects.toThrow(
+      'no test video has 7 frames (history 4 + 3 recursions)',
+    );
+  });
+});

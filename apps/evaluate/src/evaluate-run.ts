@@ -1,0 +1,103 @@
+import * as path from 'node:path';
+import { listFrameFolders } from '@nextframe/data';
+import { NextframeError } from '@nextframe/errors';
+import { writeFileAtomic } from '@nextframe/files';
+import { readImageRgb, writeImageRgb, type RgbImage } from '@nextframe/media';
+import { fromBytes, frameMetrics, movingMask, summarize, type FrameMetrics, type Summary } from '@nextframe/metrics';
+import { createGenerator, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
+import { predictRecursively } from './recursive-predictions';
+import { writeStrip } from './strip-image';
+
+export interface EvaluateOptions {
+  /** The model to evaluate. */
+  checkpoint: CheckpointContent;
+  /** Another model on the same clips (e.g. the non-adversarial one), as a baseline. */
+  compare?: { name: string; checkpoint: CheckpointContent };
+  testDir: string;
+  recursions: number;
+  outDir: string;
+  /** Pixels whose value changes by more than this (in [0, 1]) between the last input and the truth are "moving". */
+  movingThreshold: number;
+  onClip?: (done: number, total: number) => void;
+}
+
+type Series = Record<'psnr' | 'sharpnessDifference' | 'ssim' | 'movingPsnr', Summary[]>;
+
+export interface EvaluationReport {
+  recursions: number;
+  clips: { video: string; start: number; strip: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
+  /** Per method, per metric: mean and spread over clips, one entry per recursion step. */
+  summary: { model: Series; copyLast: Series; compare?: Series };
+  compareName?: string;
+}
+
+/**
+ * Recursive predictions on every test video long enough (history + recursions frames), from its
+ * first frame: metrics per recursion step for the model, copying the last input frame, and the
+ * comparison model; a PNG strip per clip; `metrics.json`.
+ */
+export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationReport> {
+  const config = options.checkpoint.manifest.config;
+  const history = config.historyLength;
+  const videos = (await listFrameFolders(options.testDir)).filter((v) => v.files.length >= history + options.recursions);
+  if (videos.length === 0) {
+    throw new NextframeError(`no test video has ${history + options.recursions} frames (history ${history} + ${options.recursions} recursions)`, {
+      file: options.testDir,
+    });
+  }
+  const generator = createGenerator(config, 0);
+  await restoreCheckpoint(options.checkpoint, { generator });
+  const other = options.compare ? createGenerator(options.compare.checkpoint.manifest.config, 0) : undefined;
+  if (other && options.compare) await restoreCheckpoint(options.compare.checkpoint, { generator: other });
+  const report: EvaluationReport = { recursions: options.recursions, clips: [], summary: { model: emptySeries(), copyLast: emptySeries() }, compareName: options.compare?.name };
+  try {
+    for (const [i, video] of videos.entries()) {
+      const frames: RgbImage[] = await Promise.all(video.files.slice(0, history + options.recursions).map((f) => readImageRgb(f)));
+      const inputs = frames.slice(0, history);
+      const truth = frames.slice(history);
+      const predictions = predictRecursively(generator, inputs, options.recursions);
+      const compared = other ? predictRecursively(other, inputs, options.recursions) : undefined;
+      const last = fromBytes(inputs[history - 1]);
+      const steps = truth.map((t, k) => {
+        const target = fromBytes(t);
+        const mask = movingMask(last, target, options.movingThreshold);
+        return {
+          model: frameMetrics(fromBytes(predictions[k]), target, { mask }),
+          copyLast: frameMetrics(last, target, { mask }),
+          ...(compared ? { compare: frameMetrics(fromBytes(compared[k]), target, { mask }) } : {}),
+        };
+      });
+      const strip = path.join('clips', `${video.name}.png`);
+      await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
+      for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', video.name, `pred_${k + 1}.png`), p);
+      report.clips.push({ video: video.name, start: 0, strip, steps });
+      options.onClip?.(i + 1, videos.length);
+    }
+  } finally {
+    generator.dispose();
+    other?.dispose();
+  }
+  report.summary.model = series(report, (s) => s.model);
+  report.summary.copyLast = series(report, (s) => s.copyLast);
+  if (options.compare) report.summary.compare = series(report, (s) => s.compare as FrameMetrics);
+  // JSON has no Infinity (identical frames) or NaN (empty masks): write them as strings.
+  const json = JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
+  await writeFileAtomic(path.join(options.outDir, 'metrics.json'), `${json}\n`);
+  return report;
+}
+
+function emptySeries(): Series {
+  return { psnr: [], sharpnessDifference: [], ssim: [], movingPsnr: [] };
+}
+
+function series(report: EvaluationReport, pick: (step: EvaluationReport['clips'][number]['steps'][number]) => FrameMetrics): Series {
+  const out = emptySeries();
+  for (let k = 0; k < report.recursions; k++) {
+    const at = report.clips.map((c) => pick(c.steps[k]));
+    out.psnr.push(summarize(at.map((m) => m.psnr)));
+    out.sharpnessDifference.push(summarize(at.map((m) => m.sharpnessDifference)));
+    out.ssim.push(summarize(at.map((m) => m.ssim)));
+    out.movingPsnr.push(summarize(at.map((m) => m.moving?.psnr ?? NaN)));
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+import type { Summary } from '@nextframe/metrics';
+import type { EvaluationReport } from './evaluate-run';
+
+const METRICS = [
+  ['psnr', 'PSNR (dB)'],
+  ['sharpnessDifference', 'Sharpness difference (dB)'],
+  ['ssim', 'SSIM'],
+  ['movingPsnr', 'PSNR in moving areas (dB)'],
+] as const;
+
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
+
+/**
+ * A self-contained HTML report: tables and inline SVG plots of every metric against the recursion
+ * step, for the model and its baselines, and each clip's strip (inputs | predictions | truth)
+ * embedded as a data URI.
+ */
+export function reportHtml(report: EvaluationReport, args: { title: string; strips: Record<string, string> }): string {
+  const methods: [string, EvaluationReport['summary']['model']][] = [
+    ['model', report.summary.model],
+    ['copy last frame', report.summary.copyLast],
+    ...(report.summary.compare ? ([[report.compareName ?? 'compare', report.summary.compare]] as [string, EvaluationReport['summary']['model']][]) : []),
+  ];
+  const sections = METRICS.map(([key, label]) => {
+    const rows = Array.from({ length: report.recursions }, (_, k) => `<tr><td>${k + 1}</td>${methods.map(([, s]) => `<td>${cell(s[key][k])}</td>`).join('')}</tr>`).join('');
+    return `<section><h2>${label}</h2>${plot(methods.map(([name, s]) => [name, s[key].map((v) => v.mean)]), label)}
+<table><thead><tr><th>step</th>${methods.map(([name]) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
+  }).join('\n');
+  const clips = report.clips
+    .map((c) => `<figure><img alt="${escape(c.video)}: inputs | predictions | truth" src="${args.strips[c.strip]}"><figcaption>${escape(c.video)}: inputs | predictions | truth</figcaption></figure>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(args.title)}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}figure{margin:1em 0}figure img{image-rendering:pixelated;max-width:100%;border:1px solid #ddd}svg{background:#fafafa;border:1px solid #ddd}</style>
+</head><body>
+<h1>${escape(args.title)}</h1>
+<p>${report.clips.length} test clips, ${report.recursions} frames predicted recursively (each prediction replaces the oldest input). Mean ± standard deviation over clips.</p>
+${sections}
+<h2>Clips</h2>
+${clips}
+</body></html>
+`;
+}
+
+function cell(s: Summary | undefined): string {
+  if (!s || s.count === 0) return '–';
+  return `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** A line chart of each series against the step (1…n). */
+function plot(series: [string, number[]][], label: string): string {
+  const width = 480;
+  const height = 220;
+  const pad = 40;
+  const values = series.flatMap(([, v]) => v).filter(Number.isFinite);
+  if (values.length === 0) return '';
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi - lo || 1;
+  const n = Math.max(...series.map(([, v]) => v.length));
+  const x = (i: number) => pad + (n === 1 ? 0 : (i * (width - 2 * pad)) / (n - 1));
+  const y = (v: number) => height - pad - ((v - lo) / span) * (height - 2 * pad);
+  const lines = series
+    .map(([name, v], s) => {
+      const points = v.map((value, i) => (Number.isFinite(value) ? `${x(i).toFixed(1)},${y(value).toFixed(1)}` : '')).filter(Boolean).join(' ');
+      return `<polyline fill="none" stroke="${COLORS[s % COLORS.length]}" stroke-width="2" points="${points}"/><text x="${width - pad}" y="${14 + 14 * s}" fill="${COLORS[s % COLORS.length]}" text-anchor="end">${escape(name)}</text>`;
+    })
+    .join('');
+  const ticks = Array.from({ length: n }, (_, i) => `<text x="${x(i)}" y="${height - pad + 16}" text-anchor="middle">${i + 1}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${escape(label)} against the recursion step">
+<text x="${pad}" y="${pad - 10}">${hi.toFixed(2)}</text><text x="${pad}" y="${height - pad - 4}">${lo.toFixed(2)}</text>${ticks}${lines}</svg>`;
+}
