@@ -20,8 +20,8 @@ difference, SSIM and PSNR inside moving areas per recursion step, for the model,
 last input frame, and for --compare RUN. Writes runs/NAME/eval/metrics.json, clips/<video>.png
 strips (inputs | predictions | truth) and a self-contained report.html.
 
-Work in progress (issue #6): GIF/MP4 previews, tiling of very large frames and the Nx target are
-not there yet.`,
+Also clips/<video>.gif: the inputs, then prediction | truth per step, animated (ffmpeg).
+Work in progress (issue #6): tiling of very large frames.`,
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the run to evaluate (runs/NAME, its newest checkpoint)' },
     checkpoint: { type: 'string', short: 'l', aliases: ['load_path'], valueName: 'DIR', description: 'a checkpoint folder instead of the run’s newest' },
@@ -72,7 +72,10 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
     },
   }).finally(() => progress?.stop());
   const strips: Record<string, string> = {};
-  for (const clip of report.clips) strips[clip.strip] = `data:image/png;base64,${(await fs.readFile(path.join(outDir, clip.strip))).toString('base64')}`;
+  for (const clip of report.clips) {
+    strips[clip.strip] = `data:image/png;base64,${(await fs.readFile(path.join(outDir, clip.strip))).toString('base64')}`;
+    strips[clip.gif] = `data:image/gif;base64,${(await fs.readFile(path.join(outDir, clip.gif))).toString('base64')}`;
+  }
   const title = `nextframe evaluation: ${name} (step ${checkpoint.manifest.step}, ${checkpoint.manifest.config.preset} preset)`;
   await writeFileAtomic(path.join(outDir, 'report.html'), reportHtml(report, { title, strips }));
   const first = report.summary.model.psnr[0];

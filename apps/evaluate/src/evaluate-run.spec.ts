@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
+import { resolveFfprobe } from '@nextframe/media';
 import { createGenerator, serializeCheckpoint } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { initBackend } from '@nextframe/tf-backend';
@@ -48,6 +50,13 @@ describe('evaluateRun (issue #6, in progress)', () => {
     expect(Object.keys(metrics.summary.model)).toEqual(['psnr', 'sharpnessDifference', 'ssim', 'movingPsnr']);
     const strip = await fs.stat(path.join(outDir, 'clips', 'v.png'));
     expect(strip.size).toBeGreaterThan(0);
+    const gif = await fs.readFile(path.join(outDir, 'clips', 'v.gif'));
+    expect(gif.subarray(0, 6).toString()).toBe('GIF89a');
+    // 4 input frames, then 3 of prediction | truth; 24×20 frames side by side with a 4 px gap, enlarged 4×.
+    const counted = execFileSync(resolveFfprobe().path, ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'csv=p=0', path.join(outDir, 'clips', 'v.gif')], {
+      encoding: 'utf8',
+    });
+    expect(counted.trim()).toBe(`${(2 * 24 + 4) * 4},${20 * 4},7`);
     expect((await fs.readdir(path.join(outDir, 'clips', 'v'))).sort()).toEqual(['pred_1.png', 'pred_2.png', 'pred_3.png']);
 
     const html = reportHtml(report, { title: 'test <run>', strips: { [report.clips[0].strip]: 'data:image/png;base64,AAAA' } });

@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import { listFrameFolders } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
 import { writeFileAtomic } from '@nextframe/files';
-import { readImageRgb, writeImageRgb, type RgbImage } from '@nextframe/media';
+import { readImageRgb, resolveFfmpeg, writeImageRgb, type RgbImage } from '@nextframe/media';
 import { fromBytes, frameMetrics, movingMask, summarize, type FrameMetrics, type Summary } from '@nextframe/metrics';
 import { createGenerator, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
+import { writeClipGif } from './clip-gif';
 import { predictRecursively } from './recursive-predictions';
 import { writeStrip } from './strip-image';
 
@@ -25,7 +26,7 @@ type Series = Record<'psnr' | 'sharpnessDifference' | 'ssim' | 'movingPsnr', Sum
 
 export interface EvaluationReport {
   recursions: number;
-  clips: { video: string; start: number; strip: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
+  clips: { video: string; start: number; strip: string; gif: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
   /** Per method, per metric: mean and spread over clips, one entry per recursion step. */
   summary: { model: Series; copyLast: Series; compare?: Series };
   compareName?: string;
@@ -45,6 +46,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       file: options.testDir,
     });
   }
+  const ffmpeg = resolveFfmpeg().path;
   const generator = createGenerator(config, 0);
   await restoreCheckpoint(options.checkpoint, { generator });
   const other = options.compare ? createGenerator(options.compare.checkpoint.manifest.config, 0) : undefined;
@@ -69,8 +71,9 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       });
       const strip = path.join('clips', `${video.name}.png`);
       await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
+      await writeClipGif({ ffmpeg, file: path.join(options.outDir, 'clips', `${video.name}.gif`), inputs, predictions, truth });
       for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', video.name, `pred_${k + 1}.png`), p);
-      report.clips.push({ video: video.name, start: 0, strip, steps });
+      report.clips.push({ video: video.name, start: 0, strip, gif: path.join('clips', `${video.name}.gif`), steps });
       options.onClip?.(i + 1, videos.length);
     }
   } finally {

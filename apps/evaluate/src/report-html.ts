@@ -15,7 +15,7 @@ const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
  * step, for the model and its baselines, and each clip's strip (inputs | predictions | truth)
  * embedded as a data URI.
  */
-export function reportHtml(report: EvaluationReport, args: { title: string; strips: Record<string, string> }): string {
+export function reportHtml(report: EvaluationReport, args: { title: string; /** data URIs of the clips' images, by their path in the report */ strips: Record<string, string> }): string {
   const methods: [string, EvaluationReport['summary']['model']][] = [
     ['model', report.summary.model],
     ['copy last frame', report.summary.copyLast],
@@ -27,7 +27,10 @@ export function reportHtml(report: EvaluationReport, args: { title: string; stri
 <table><thead><tr><th>step</th>${methods.map(([name]) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
   }).join('\n');
   const clips = report.clips
-    .map((c) => `<figure><img alt="${escape(c.video)}: inputs | predictions | truth" src="${args.strips[c.strip]}"><figcaption>${escape(c.video)}: inputs | predictions | truth</figcaption></figure>`)
+    .map((c) => {
+      const gif = args.strips[c.gif] ? `<img alt="${escape(c.video)}: animation, prediction | truth" src="${args.strips[c.gif]}">` : '';
+      return `<figure><img alt="${escape(c.video)}: inputs | predictions | truth" src="${args.strips[c.strip]}"> ${gif}<figcaption>${escape(c.video)}: inputs | predictions | truth; animated: prediction | truth</figcaption></figure>`;
+    })
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(args.title)}</title>
