@@ -1,6 +1,6 @@
 /**
  * The Nx pipeline targets (`demo-data:generate` → `extract-frames:extract` → `crop-clips:crop` →
- * `train:train`), run for real with Nx in a copy of this workspace: cached on a second run,
+ * `train:train` → `evaluate:evaluate`), run for real with Nx in a copy of this workspace: cached on a second run,
  * restored when outputs are deleted; a crop parameter change reruns crop and train only, an
  * extract parameter change reruns extract, crop and train.
  */
@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const repo = path.resolve(__dirname, '../../..');
-const TARGETS = ['demo-data:generate', 'extract-frames:extract', 'crop-clips:crop', 'train:train'];
+const TARGETS = ['demo-data:generate', 'extract-frames:extract', 'crop-clips:crop', 'train:train', 'evaluate:evaluate'];
 const COPIED = ['nx.json', 'package.json', 'package-lock.json', 'tsconfig.base.json', 'tsconfig.json', 'jest.preset.js', 'eslint.config.js', '.gitignore', 'apps', 'libs', 'tools'];
 
 const CROP = { clips: 300, seed: 1, cropSize: 32, shardSize: 100 };
@@ -49,7 +49,7 @@ function nx(): string {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_') && k !== 'TSX_TSCONFIG_PATH'));
   const result = spawnSync(
     process.execPath,
-    [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), 'run', 'train:train', '--manifest=mini', '--outputStyle=static'],
+    [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), 'run', 'evaluate:evaluate', '--manifest=mini', '--outputStyle=static'],
     {
       cwd: root,
       encoding: 'utf8',
@@ -80,6 +80,8 @@ describe('the pipeline through Nx', () => {
     expect(JSON.parse(await fs.readFile(clipsSummary, 'utf8'))).toMatchObject({ count: 300, clipShape: [5, 32, 32, 3] });
     expect(first).toContain('train: 2 steps done');
     expect(await fs.readdir(path.join(root, 'runs', 'mini', 'checkpoints'))).toEqual(['step-000000002']);
+    expect(first).toMatch(/evaluate: 1 clips, 4 recursions → .*report\.html/);
+    const report = await fs.readFile(path.join(root, 'runs', 'mini', 'eval', 'report.html'));
     const index = await fs.readFile(path.join(framesDir(), 'index.json'));
     const clips = await fs.readFile(clipsSummary);
 
@@ -91,7 +93,9 @@ describe('the pipeline through Nx', () => {
     const restored = nx();
     expect(fromCache(restored, 'crop-clips:crop')).toBe(true);
     expect(fromCache(restored, 'train:train')).toBe(true);
+    expect(fromCache(restored, 'evaluate:evaluate')).toBe(true);
     expect(await fs.readdir(path.join(root, 'runs', 'mini', 'checkpoints'))).toEqual(['step-000000002']);
+    expect((await fs.readFile(path.join(root, 'runs', 'mini', 'eval', 'report.html'))).equals(report)).toBe(true);
     expect((await fs.readFile(path.join(framesDir(), 'index.json'))).equals(index)).toBe(true);
     expect((await fs.readFile(clipsSummary)).equals(clips)).toBe(true);
     expect(await frameCount()).toBe(20);
@@ -108,12 +112,14 @@ describe('the pipeline through Nx', () => {
     const trainChanged = nx();
     expect(fromCache(trainChanged, 'crop-clips:crop')).toBe(true);
     expect(fromCache(trainChanged, 'train:train')).toBe(false);
+    expect(fromCache(trainChanged, 'evaluate:evaluate')).toBe(false);
 
-    await writeManifest({ extract: { fps: 5 }, crop: { ...CROP, clips: 200 }, train: { ...TRAIN, steps: 3 } });
+    await writeManifest({ extract: { maxSide: 40 }, crop: { ...CROP, clips: 200 }, train: { ...TRAIN, steps: 3 } });
     const extractChanged = nx();
     expect(fromCache(extractChanged, 'demo-data:generate')).toBe(true);
     expect(fromCache(extractChanged, 'extract-frames:extract')).toBe(false);
     expect(fromCache(extractChanged, 'crop-clips:crop')).toBe(false);
-    expect(await frameCount()).toBe(10);
+    const resized = JSON.parse(await fs.readFile(path.join(framesDir(), 'index.json'), 'utf8'));
+    expect(Object.values(resized.videos as Record<string, { width: number }>).map((v) => v.width)).toEqual([40, 40]);
   }, 300000);
 });

@@ -42,20 +42,22 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   let name = str('name');
   let testDir = str('test_dir');
   let root = process.cwd();
+  let stage: { recursions?: number; movingThreshold?: number; compare?: string } = {};
   if (str('manifest')) {
     root = findWorkspaceRoot();
     const loaded = await loadManifest(str('manifest') as string, root);
     name ??= loaded.manifest.name;
     testDir ??= path.join(datasetLayout(loaded).framesDir, 'test');
+    stage = loaded.manifest.stages.evaluate;
   }
   if (!name) throw new UsageError('-n/--name NAME is required (outputs go to runs/NAME/eval)');
   if (!testDir) throw new UsageError('-t/--test_dir DIR is required (or --manifest NAME)');
   const runDir = path.resolve(root, 'runs', name);
   const checkpoint = await loadModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : runDir);
-  const compareName = str('compare');
+  const compareName = str('compare') ?? stage.compare;
   const compare = compareName ? { name: compareName, checkpoint: await loadModel(path.resolve(root, 'runs', compareName)) } : undefined;
-  const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? 4;
-  const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? 0.1;
+  const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
+  const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? stage.movingThreshold ?? 0.1;
   process.stderr.write(`${describeBackend(await initBackend(str('backend')))}\n`);
   const outDir = path.join(runDir, 'eval');
   let progress: ReturnType<typeof createProgress> | undefined;

@@ -104,6 +104,12 @@ export const trainStageSchema = z.strictObject({
   model: z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (see nextframe train --print-config)'),
 });
 
+export const evaluateStageSchema = z.strictObject({
+  recursions: z.int().min(1).optional().describe('frames predicted recursively (default 4)'),
+  movingThreshold: z.number().min(0).max(1).optional().describe('a pixel is moving when it changes by more than this (default 0.1)'),
+  compare: z.string().optional().describe('another run evaluated on the same clips as a baseline'),
+});
+
 export const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: id.describe('the dataset name: the manifest file is data-manifests/<name>.json'),

@@ -10,7 +10,7 @@ import { ffmpegVersion, resolveFfmpeg } from '@nextframe/media';
  * the user's video files outside the workspace (path, size, modification time), and the ffmpeg
  * version.
  */
-export type Stage = 'generate' | 'extract' | 'crop' | 'train';
+export type Stage = 'generate' | 'extract' | 'crop' | 'train' | 'evaluate';
 
 interface RawManifest {
   name?: unknown;
@@ -36,7 +36,7 @@ export async function stageFingerprint(stage: Stage, workspaceRoot: string): Pro
     manifests[file] =
       stage === 'generate'
         ? { name: raw.name, generators: sources.filter((s) => s.kind === 'generator') }
-        : stage === 'crop' || stage === 'train'
+        : stage === 'crop' || stage === 'train' || stage === 'evaluate'
           ? { name: raw.name, [stage]: raw.stages?.[stage] ?? null }
           : {
             name: raw.name,
