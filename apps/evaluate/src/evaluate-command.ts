@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { NextframeError, UsageError } from '@nextframe/errors';
 import { writeFileAtomic } from '@nextframe/files';
-import { datasetLayout, findWorkspaceRoot, loadManifest } from '@nextframe/manifest';
-import { checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
+import { datasetLayout, findWorkspaceRoot, loadManifest, type EvaluateStageParams } from '@nextframe/manifest';
+import { DEFAULT_TILE_SIZE, checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { evaluateRun } from './evaluate-run';
 import { reportHtml } from './report-html';
@@ -21,7 +21,9 @@ last input frame, and for --compare RUN. Writes runs/NAME/eval/metrics.json, cli
 strips (inputs | predictions | truth) and a self-contained report.html.
 
 Also clips/<video>.gif: the inputs, then prediction | truth per step, animated (ffmpeg).
-Work in progress (issue #6): tiling of very large frames.`,
+Frames larger than --tile (plus the network's reach, 100 px, on each side) are predicted tile by
+tile with that much context around each tile: the same pixels as the whole frame, in bounded
+memory (a 1920×1080 frame through the paper network does not fit in wasm's 4 GiB otherwise).`,
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the run to evaluate (runs/NAME, its newest checkpoint)' },
     checkpoint: { type: 'string', short: 'l', aliases: ['load_path'], valueName: 'DIR', description: 'a checkpoint folder instead of the run’s newest' },
@@ -30,6 +32,7 @@ Work in progress (issue #6): tiling of very large frames.`,
     compare: { type: 'string', valueName: 'RUN', description: 'also evaluate this run (e.g. the non-adversarial one) as a baseline' },
     manifest: { type: 'string', short: 'm', valueName: 'NAME', description: 'run and test frames of data-manifests/NAME.json' },
     'moving-threshold': { type: 'string', valueName: 'X', description: 'a pixel is moving when it changes by more than X (0–1) from the last input', defaultText: '0.1' },
+    tile: { type: 'string', valueName: 'PX', description: 'predict large frames in tiles of this side; 0: always whole frames', defaultText: String(DEFAULT_TILE_SIZE) },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
   },
   examples: ['nextframe evaluate -n mine -t data/mine/frames/test -r 16', 'nextframe evaluate --manifest demo --compare demo-nonadversarial'],
@@ -42,7 +45,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   let name = str('name');
   let testDir = str('test_dir');
   let root = process.cwd();
-  let stage: { recursions?: number; movingThreshold?: number; compare?: string } = {};
+  let stage: EvaluateStageParams = {};
   if (str('manifest')) {
     root = findWorkspaceRoot();
     const loaded = await loadManifest(str('manifest') as string, root);
@@ -58,6 +61,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   const compare = compareName ? { name: compareName, checkpoint: await loadModel(path.resolve(root, 'runs', compareName)) } : undefined;
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
   const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? stage.movingThreshold ?? 0.1;
+  const tileSize = numberOption('tile', str('tile'), { integer: true, min: 0 }) ?? stage.tileSize ?? DEFAULT_TILE_SIZE;
   process.stderr.write(`${describeBackend(await initBackend(str('backend')))}\n`);
   const outDir = path.join(runDir, 'eval');
   let progress: ReturnType<typeof createProgress> | undefined;
@@ -68,9 +72,10 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
     recursions,
     outDir,
     movingThreshold,
-    onClip: (done, total) => {
-      progress ??= createProgress({ label: 'evaluate', total, unit: 'clips' });
-      progress.update(done);
+    tileSize,
+    onProgress: (done, total, video) => {
+      progress ??= createProgress({ label: 'evaluate', total, unit: 'frames predicted', fields: ['video'], fieldLabels: { video: '' } });
+      progress.update(done, { video });
     },
   }).finally(() => progress?.stop());
   const strips: Record<string, string> = {};

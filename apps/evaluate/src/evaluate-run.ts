@@ -4,9 +4,8 @@ import { NextframeError } from '@nextframe/errors';
 import { writeFileAtomic } from '@nextframe/files';
 import { readImageRgb, resolveFfmpeg, writeImageRgb, type RgbImage } from '@nextframe/media';
 import { fromBytes, frameMetrics, movingMask, summarize, type FrameMetrics, type Summary } from '@nextframe/metrics';
-import { createGenerator, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
+import { createGenerator, predictRecursively, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
 import { writeClipGif } from './clip-gif';
-import { predictRecursively } from './recursive-predictions';
 import { writeStrip } from './strip-image';
 
 export interface EvaluateOptions {
@@ -19,7 +18,10 @@ export interface EvaluateOptions {
   outDir: string;
   /** Pixels whose value changes by more than this (in [0, 1]) between the last input and the truth are "moving". */
   movingThreshold: number;
-  onClip?: (done: number, total: number) => void;
+  /** Frames beyond this side (plus the network's reach) are predicted in tiles of it; 0: whole. Default 256. */
+  tileSize?: number;
+  /** Progress in predicted frames (clips × recursions × models), with the clip being predicted. */
+  onProgress?: (done: number, total: number, video: string) => void;
 }
 
 type Series = Record<'psnr' | 'sharpnessDifference' | 'ssim' | 'movingPsnr', Summary[]>;
@@ -57,8 +59,11 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       const frames: RgbImage[] = await Promise.all(video.files.slice(0, history + options.recursions).map((f) => readImageRgb(f)));
       const inputs = frames.slice(0, history);
       const truth = frames.slice(history);
-      const predictions = predictRecursively(generator, inputs, options.recursions);
-      const compared = other ? predictRecursively(other, inputs, options.recursions) : undefined;
+      const models = other ? 2 : 1;
+      const perClip = models * options.recursions;
+      const tick = (offset: number) => (n: number) => options.onProgress?.(i * perClip + offset + n, videos.length * perClip, video.name);
+      const predictions = predictRecursively(generator, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(0) });
+      const compared = other ? predictRecursively(other, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(options.recursions) }) : undefined;
       const last = fromBytes(inputs[history - 1]);
       const steps = truth.map((t, k) => {
         const target = fromBytes(t);
@@ -74,7 +79,6 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       await writeClipGif({ ffmpeg, file: path.join(options.outDir, 'clips', `${video.name}.gif`), inputs, predictions, truth });
       for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', video.name, `pred_${k + 1}.png`), p);
       report.clips.push({ video: video.name, start: 0, strip, gif: path.join('clips', `${video.name}.gif`), steps });
-      options.onClip?.(i + 1, videos.length);
     }
   } finally {
     generator.dispose();

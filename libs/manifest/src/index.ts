@@ -1,9 +1,11 @@
 export {
   cropStageSchema,
+  evaluateStageSchema,
   extractStageSchema,
   manifestSchema,
   sourceSchema,
   type CropStageParams,
+  type EvaluateStageParams,
   type ExtractStageParams,
   type GeneratorSource,
   type Manifest,

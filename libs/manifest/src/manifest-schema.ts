@@ -108,6 +108,7 @@ export const evaluateStageSchema = z.strictObject({
   recursions: z.int().min(1).optional().describe('frames predicted recursively (default 4)'),
   movingThreshold: z.number().min(0).max(1).optional().describe('a pixel is moving when it changes by more than this (default 0.1)'),
   compare: z.string().optional().describe('another run evaluated on the same clips as a baseline'),
+  tileSize: z.int().min(0).optional().describe('predict frames larger than this (plus the network\'s reach on each side) in tiles of this side; 0: whole frames (default 256)'),
 });
 
 export const manifestSchema = z.strictObject({
@@ -119,10 +120,9 @@ export const manifestSchema = z.strictObject({
   stages: z
     .strictObject({
       extract: extractStageSchema.default({}),
-      // evaluate validates its own parameters.
       crop: cropStageSchema.default({}),
       train: trainStageSchema.default({}),
-      evaluate: z.record(z.string(), z.unknown()).default({}),
+      evaluate: evaluateStageSchema.default({}),
     })
     .default({ extract: {}, crop: {}, train: {}, evaluate: {} }),
 });
@@ -132,4 +132,5 @@ export type ManifestSource = z.infer<typeof sourceSchema>;
 export type GeneratorSource = Extract<ManifestSource, { kind: 'generator' }>;
 export type ExtractStageParams = z.infer<typeof extractStageSchema>;
 export type CropStageParams = z.infer<typeof cropStageSchema>;
+export type EvaluateStageParams = z.infer<typeof evaluateStageSchema>;
 export type SplitSpec = Manifest['split'];

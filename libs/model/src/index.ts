@@ -40,3 +40,11 @@ export {
   type CheckpointContent,
   type CheckpointManifest,
 } from './checkpoint';
+export {
+  DEFAULT_TILE_SIZE,
+  generatorReach,
+  predictFrame,
+  predictRecursively,
+  type Frame8,
+  type TilingOptions,
+} from './predict-recursively';

@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@nextframe/tf-backend';
+import { PAPER_PRESET, SMALL_PRESET, createGenerator, generatorReach, predictFrame, predictRecursively, type Frame8 } from './index';
+import { tinyModelConfig } from './testing';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** Larger initial weights than training uses, so predictions vary across the frame and tiling errors would show. */
+const config = tinyModelConfig({ initStdDev: 0.25, initBias: 0 });
+
+function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+}
+
+function randomFrame(width: number, height: number, seed: number): Frame8 {
+  const data = new Uint8Array(width * height * 3);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = (s >>> 16) & 255;
+  }
+  return { data, width, height };
+}
+
+describe('generatorReach', () => {
+  it('adds each scale’s conv half-widths times its stride and one coarse pixel per upsampling', () => {
+    // Scale strides 8, 4, 2, 1. Paper kernels: 3,3,3,3 → 4·8 = 32; 5,3,3,5 → 6·4 + 8 = 32;
+    // 5,3,3,3,3,5 → 8·2 + 4 = 20; 7,5,5,5,5,7 → 14·1 + 2 = 16. Total 100.
+    expect(generatorReach(PAPER_PRESET)).toBe(100);
+    expect(generatorReach(SMALL_PRESET)).toBe(100);
+    const oneScale = { ...PAPER_PRESET, generator: [{ featureMaps: [12, 8, 3], kernelSizes: [3, 7] }] };
+    expect(generatorReach(oneScale)).toBe(1 + 3);
+  });
+});
+
+describe('predictFrame (tiles)', () => {
+  it('gives the whole-frame prediction when tiled with the default margin, and not with a margin too small', () => {
+    const g = createGenerator(config, 5);
+    // 290×283: neither side a multiple of 8 (reflect padding), both beyond one tile + margins.
+    const history = tf.randomUniform([283, 290, 12], -1, 1, 'float32', 9) as tf.Tensor3D;
+    const before = tf.memory().numTensors;
+    const whole = predictFrame(g, history, { tileSize: 0 });
+    const tiled = predictFrame(g, history, { tileSize: 64 });
+    const cramped = predictFrame(g, history, { tileSize: 64, margin: 8 });
+    expect(tf.memory().numTensors).toBe(before + 3);
+    expect(whole.shape).toEqual([283, 290, 3]);
+    expect(tiled.shape).toEqual([283, 290, 3]);
+    // The prediction varies over the frame, so equality is not trivial.
+    const spread = tf.tidy(() => tf.moments(whole).variance.sqrt().dataSync()[0]);
+    expect(spread).toBeGreaterThan(0.05);
+    expect(maxAbsDifference(whole, tiled)).toBeLessThan(1e-5);
+    expect(maxAbsDifference(whole, cramped)).toBeGreaterThan(1e-3);
+    // The same as the generator's own any-size predict.
+    const direct = tf.tidy(() => tf.squeeze(g.predict(tf.expandDims(history, 0) as tf.Tensor4D), [0]));
+    expect(maxAbsDifference(whole, direct)).toBe(0);
+    tf.dispose([history, whole, tiled, cramped, direct]);
+    g.dispose();
+  });
+
+  it('predicts a small frame whole whatever the tile size', () => {
+    const g = createGenerator(config, 6);
+    const history = tf.randomUniform([40, 48, 12], -1, 1, 'float32', 2) as tf.Tensor3D;
+    const a = predictFrame(g, history, { tileSize: 8 });
+    const b = predictFrame(g, history, { tileSize: 0 });
+    expect(maxAbsDifference(a, b)).toBe(0);
+    tf.dispose([history, a, b]);
+    g.dispose();
+  });
+});
+
+describe('predictRecursively', () => {
+  it('predicts each frame from the previous predictions, tiled or not, without leaking tensors', () => {
+    const g = createGenerator(config, 7);
+    const history = [0, 1, 2, 3].map((i) => randomFrame(290, 100, i + 1));
+    const before = tf.memory().numTensors;
+    const done: number[] = [];
+    const whole = predictRecursively(g, history, 3, { tileSize: 0, onFrame: (n) => done.push(n) });
+    expect(tf.memory().numTensors).toBe(before);
+    const tiled = predictRecursively(g, history, 3, { tileSize: 64 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(done).toEqual([1, 2, 3]);
+    expect(whole.map((f) => [f.width, f.height, f.data.length])).toEqual([[290, 100, 87000], [290, 100, 87000], [290, 100, 87000]]);
+    for (const [k, frame] of whole.entries()) {
+      let most = 0;
+      for (let i = 0; i < frame.data.length; i++) most = Math.max(most, Math.abs(frame.data[i] - tiled[k].data[i]));
+      expect(most).toBeLessThanOrEqual(1); // float differences below 1e-5 can flip a rounding
+    }
+    expect(() => predictRecursively(g, history.slice(1), 1)).toThrow('predictRecursively needs 4 history frames, got 3');
+    g.dispose();
+
+    // Step 2 sees step 1's prediction, unrounded, in place of the oldest frame: done by hand with predictFrame.
+    const calm = createGenerator(tinyModelConfig({ initStdDev: 0.1, initBias: 0 }), 8);
+    const [first, second] = predictRecursively(calm, history, 2, { tileSize: 0 });
+    const byHand = tf.tidy(() => {
+      const frames = history.map((f) => tf.sub(tf.div(tf.tensor3d(f.data, [100, 290, 3], 'float32'), 127.5), 1) as tf.Tensor3D);
+      const p1 = predictFrame(calm, tf.concat(frames, 2), { tileSize: 0 });
+      const p2 = predictFrame(calm, tf.concat([...frames.slice(1), p1], 2), { tileSize: 0 });
+      return [p1, p2].map((p) => Uint8Array.from(tf.clipByValue(tf.round(tf.mul(tf.add(p, 1), 127.5)), 0, 255).dataSync()));
+    });
+    expect(first.data).toEqual(byHand[0]);
+    expect(second.data).toEqual(byHand[1]);
+    expect(first.data).not.toEqual(second.data);
+    calm.dispose();
+  });
+});
