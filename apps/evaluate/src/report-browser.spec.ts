@@ -1,0 +1,134 @@
+/**
+ * The report in a real browser: Debian's Chromium (`apt-get install chromium`; `npm test` installs
+ * it when run as root, see tools/workspace-scripts/ensure-chromium.sh) driven by playwright-core.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { movingSquareFrames, noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
+import { writeFolderAtomic } from '@nextframe/files';
+import { useTempDir } from '@nextframe/files/testing';
+import { checkpointFiles, createGenerator, serializeCheckpoint } from '@nextframe/model';
+import { tinyModelConfig } from '@nextframe/model/testing';
+import { initBackend } from '@nextframe/tf-backend';
+
+const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
+const tempDir = useTempDir('report-browser');
+
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(`no Chromium for the report test: tried ${candidates.join(', ')}; install Debian's (apt-get install chromium) or set CHROMIUM_PATH`);
+  }
+  return found;
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    // This machine has no network: keep Chromium from trying to reach Google's services.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface PageReport {
+  problems: string[];
+  images: { alt: string; complete: boolean; width: number; height: number; shownWidth: number }[];
+  plots: { lines: number; width: number }[];
+  headings: string[];
+  firstModelPsnrCell: string;
+  screenshot: Buffer;
+}
+
+/** Open a page and report every console error, page error, failed request, and how each image and plot rendered. */
+async function inspect(file: string): Promise<PageReport> {
+  const page: Page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url().slice(0, 80)} ${r.failure()?.errorText}`));
+  const response = await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  if (!response?.ok()) problems.push(`load: ${response?.status()}`);
+  const found = await page.evaluate(async () => {
+    // Decode every image (a broken one rejects) before measuring.
+    await Promise.all(Array.from(document.images, (img) => img.decode().catch(() => undefined)));
+    return {
+      images: Array.from(document.images, (img) => ({ alt: img.alt, complete: img.complete, width: img.naturalWidth, height: img.naturalHeight, shownWidth: img.getBoundingClientRect().width })),
+      plots: Array.from(document.querySelectorAll('svg'), (svg) => ({ lines: svg.querySelectorAll('polyline').length, width: svg.getBoundingClientRect().width })),
+      headings: Array.from(document.querySelectorAll('h1, h2'), (h) => h.textContent ?? ''),
+      firstModelPsnrCell: document.querySelector('section table tbody tr td:nth-child(2)')?.textContent ?? '',
+    };
+  });
+  const screenshot = await page.screenshot({ fullPage: true });
+  if (process.env.NEXTFRAME_REPORT_SCREENSHOT) await fs.writeFile(process.env.NEXTFRAME_REPORT_SCREENSHOT, screenshot);
+  await page.close();
+  return { problems, ...found, screenshot };
+}
+
+describe('report.html in Chromium', () => {
+  it('loads without errors and shows every strip, animation and plot of a real evaluation', async () => {
+    const root = tempDir();
+    const testDir = path.join(root, 'frames', 'test');
+    await writeFrameFolder(path.join(testDir, 'noise'), noiseFrames(24, 20, 8));
+    await writeFrameFolder(path.join(testDir, 'square'), movingSquareFrames({ width: 24, height: 20, count: 8, sizePx: 6, speedPx: 2, y0: 7 }));
+    const generator = createGenerator(tinyModelConfig(), 3);
+    const checkpoint = await serializeCheckpoint({ generator, step: 7, seed: 3 });
+    generator.dispose();
+    const checkpointDir = path.join(root, 'model');
+    await writeFolderAtomic(checkpointDir, checkpointFiles(checkpoint));
+
+    const run = spawnSync(process.execPath, [BIN, 'evaluate', '-n', 'tiny', '-l', checkpointDir, '-t', testDir, '-r', '3', '--backend', 'wasm'], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^evaluate: 2 clips, 3 recursions → runs\/tiny\/eval\/report\.html; next-frame PSNR \d+\.\d\d dB \(copy last frame: \d+\.\d\d dB\)\n$/);
+
+    const evalDir = path.join(root, 'runs', 'tiny', 'eval');
+    const metrics = JSON.parse(await fs.readFile(path.join(evalDir, 'metrics.json'), 'utf8'));
+    const page = await inspect(path.join(evalDir, 'report.html'));
+    expect(page.problems).toEqual([]);
+    expect(page.headings).toEqual([
+      'nextframe evaluation: tiny (step 7, small preset)',
+      'PSNR (dB)',
+      'Sharpness difference (dB)',
+      'SSIM',
+      'PSNR in moving areas (dB)',
+      'Clips',
+    ]);
+    // Per clip: the strip (4 inputs | 3 predictions | 3 truth, 24×20 each, 6 px gaps) and the GIF
+    // (prediction | truth with a 4 px gap, enlarged 4×), all decoded at their true size and on screen.
+    expect(page.images.map((i) => [i.alt, i.complete, i.width, i.height])).toEqual([
+      ['noise: inputs | predictions | truth', true, 10 * 24 + 2 * 6, 20],
+      ['noise: animation, prediction | truth', true, (2 * 24 + 4) * 4, 20 * 4],
+      ['square: inputs | predictions | truth', true, 10 * 24 + 2 * 6, 20],
+      ['square: animation, prediction | truth', true, (2 * 24 + 4) * 4, 20 * 4],
+    ]);
+    for (const image of page.images) expect(image.shownWidth).toBeGreaterThan(0);
+    // One plot per metric (480 px and a 1 px border), a line each for the model and copying the last frame.
+    expect(page.plots).toEqual(Array.from({ length: 4 }, () => ({ lines: 2, width: 482 })));
+    const psnr = metrics.summary.model.psnr[0];
+    expect(page.firstModelPsnrCell).toBe(`${psnr.mean.toFixed(3)} ± ${psnr.std.toFixed(3)}`);
+    // The page really painted: the screenshot is not one flat colour.
+    const stats = await sharp(page.screenshot).stats();
+    expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(10);
+  });
+
+  it('catches a broken image (so the test above can fail)', async () => {
+    const file = path.join(tempDir(), 'broken.html');
+    await fs.writeFile(file, '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title></head><body><img alt="bad" src="data:image/png;base64,AAAA"></body></html>');
+    const page = await inspect(file);
+    expect(page.images).toEqual([{ alt: 'bad', complete: true, width: 0, height: 0, shownWidth: expect.any(Number) }]);
+  });
+});
