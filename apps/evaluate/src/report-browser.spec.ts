@@ -27,6 +27,21 @@ function chromiumPath(): string {
   return found;
 }
 
+// The page's DOM as far as the test reads it (the workspace compiles without lib "dom"; these run in Chromium).
+interface DomElement {
+  textContent: string | null;
+  getBoundingClientRect(): { width: number };
+  querySelectorAll(selector: string): { length: number };
+}
+interface DomImage extends DomElement {
+  alt: string;
+  complete: boolean;
+  naturalWidth: number;
+  naturalHeight: number;
+  decode(): Promise<void>;
+}
+declare const document: { images: ArrayLike<DomImage>; querySelectorAll(selector: string): ArrayLike<DomElement>; querySelector(selector: string): DomElement | null };
+
 let browser: Browser;
 
 beforeAll(async () => {
