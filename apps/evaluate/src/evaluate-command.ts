@@ -1,13 +1,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { listFrameFolders } from '@nextframe/data';
 import { NextframeError, UsageError } from '@nextframe/errors';
-import { writeFileAtomic } from '@nextframe/files';
+import { createStagingDir, removeStaleStagingDirs } from '@nextframe/files';
 import { datasetLayout, findWorkspaceRoot, loadManifest, type EvaluateStageParams } from '@nextframe/manifest';
 import { DEFAULT_TILE_SIZE, checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
-import { evaluateRun } from './evaluate-run';
-import { reportHtml } from './report-html';
+import { evaluateRun, type EvaluationReport } from './evaluate-run';
+import { writeReport } from './report-html';
 
 export const evaluateCommand: Command = {
   name: 'evaluate',
@@ -62,29 +63,36 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
   const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? stage.movingThreshold ?? 0.1;
   const tileSize = numberOption('tile', str('tile'), { integer: true, min: 0 }) ?? stage.tileSize ?? DEFAULT_TILE_SIZE;
+  await listFrameFolders(path.resolve(testDir)); // a missing or unreadable test folder fails here, before the backend starts
   process.stderr.write(`${describeBackend(await initBackend(str('backend')))}\n`);
+  // Everything is written into a staging folder that replaces runs/NAME/eval only when complete:
+  // a failed or killed evaluation leaves the previous one as it was.
   const outDir = path.join(runDir, 'eval');
+  await removeStaleStagingDirs(runDir);
+  const staging = await createStagingDir(outDir);
   let progress: ReturnType<typeof createProgress> | undefined;
-  const report = await evaluateRun({
-    checkpoint,
-    compare,
-    testDir: path.resolve(testDir),
-    recursions,
-    outDir,
-    movingThreshold,
-    tileSize,
-    onProgress: (done, total, video) => {
-      progress ??= createProgress({ label: 'evaluate', total, unit: 'frames predicted', fields: ['video'], fieldLabels: { video: '' } });
-      progress.update(done, { video });
-    },
-  }).finally(() => progress?.stop());
-  const strips: Record<string, string> = {};
-  for (const clip of report.clips) {
-    strips[clip.strip] = `data:image/png;base64,${(await fs.readFile(path.join(outDir, clip.strip))).toString('base64')}`;
-    strips[clip.gif] = `data:image/gif;base64,${(await fs.readFile(path.join(outDir, clip.gif))).toString('base64')}`;
+  let report: EvaluationReport;
+  try {
+    report = await evaluateRun({
+      checkpoint,
+      compare,
+      testDir: path.resolve(testDir),
+      recursions,
+      outDir: staging.path,
+      movingThreshold,
+      tileSize,
+      onProgress: (done, total, video) => {
+        progress ??= createProgress({ label: 'evaluate', total, unit: 'frames predicted', fields: ['video'], fieldLabels: { video: '' } });
+        progress.update(done, { video });
+      },
+    }).finally(() => progress?.stop());
+    const title = `nextframe evaluation: ${name} (step ${checkpoint.manifest.step}, ${checkpoint.manifest.config.preset} preset)`;
+    await writeReport(staging.path, report, title);
+    await staging.commit();
+  } catch (error) {
+    await staging.discard();
+    throw error;
   }
-  const title = `nextframe evaluation: ${name} (step ${checkpoint.manifest.step}, ${checkpoint.manifest.config.preset} preset)`;
-  await writeFileAtomic(path.join(outDir, 'report.html'), reportHtml(report, { title, strips }));
   const first = report.summary.model.psnr[0];
   const baseline = report.summary.copyLast.psnr[0];
   process.stdout.write(

@@ -56,7 +56,13 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   const report: EvaluationReport = { recursions: options.recursions, clips: [], summary: { model: emptySeries(), copyLast: emptySeries() }, compareName: options.compare?.name };
   try {
     for (const [i, video] of videos.entries()) {
-      const frames: RgbImage[] = await Promise.all(video.files.slice(0, history + options.recursions).map((f) => readImageRgb(f)));
+      const files = video.files.slice(0, history + options.recursions);
+      const frames: RgbImage[] = await Promise.all(files.map((f) => readImageRgb(f)));
+      frames.forEach((frame, j) => {
+        if (frame.width !== frames[0].width || frame.height !== frames[0].height) {
+          throw new NextframeError(`frame is ${frame.width}x${frame.height} but the video's first frame is ${frames[0].width}x${frames[0].height}`, { file: files[j] });
+        }
+      });
       const inputs = frames.slice(0, history);
       const truth = frames.slice(history);
       const models = other ? 2 : 1;

@@ -1,3 +1,6 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '@nextframe/files';
 import type { Summary } from '@nextframe/metrics';
 import type { EvaluationReport } from './evaluate-run';
 
@@ -43,6 +46,16 @@ ${sections}
 ${clips}
 </body></html>
 `;
+}
+
+/** `outDir/report.html`, with the strips and GIFs that `evaluateRun` wrote into `outDir` embedded. */
+export async function writeReport(outDir: string, report: EvaluationReport, title: string): Promise<void> {
+  const strips: Record<string, string> = {};
+  for (const clip of report.clips) {
+    strips[clip.strip] = `data:image/png;base64,${(await fs.readFile(path.join(outDir, clip.strip))).toString('base64')}`;
+    strips[clip.gif] = `data:image/gif;base64,${(await fs.readFile(path.join(outDir, clip.gif))).toString('base64')}`;
+  }
+  await writeFileAtomic(path.join(outDir, 'report.html'), reportHtml(report, { title, strips }));
 }
 
 function cell(s: Summary | undefined): string {

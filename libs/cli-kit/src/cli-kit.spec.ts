@@ -90,4 +90,13 @@ describe('createProgress without a terminal', () => {
     expect(lines[1]).toBe('warning: something');
     expect(lines[2]).toBe('extract: 3/3 videos, 90 frames, 0s elapsed');
   });
+
+  it('labels fields by fieldLabels, and not at all when labelled empty', () => {
+    const stream = new PassThrough() as unknown as NodeJS.WriteStream;
+    let text = '';
+    (stream as unknown as PassThrough).on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const progress = createProgress({ label: 'evaluate', total: 2, unit: 'frames', fields: ['video', 'rate'], fieldLabels: { video: '', rate: 'steps/s' }, stream });
+    progress.update(2, { video: 'mnist-004', rate: 1.5 });
+    expect(text).toBe('evaluate: 2/2 frames, mnist-004, 1.5 steps/s, 0s elapsed\n');
+  });
 });

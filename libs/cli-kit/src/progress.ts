@@ -38,7 +38,7 @@ export function createProgress(options: ProgressOptions): Progress {
 }
 
 function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fields: readonly string[]): Progress {
-  const extra = fields.map((f) => ` | {${f}} ${options.fieldLabels?.[f] ?? f}`).join('');
+  const extra = fields.map((f) => ` | {${f}}${label(options, f)}`).join('');
   const bar = new SingleBar({
     format: `${options.label} |{bar}| {value}/{total} ${options.unit}${extra} | {duration_formatted} elapsed, ETA {eta_formatted}`,
     stream,
@@ -72,7 +72,7 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
   let lastPrinted = started;
   let current: Record<string, string | number> = {};
   const line = (done: number): string => {
-    const extra = fields.map((f) => `, ${current[f] ?? 0} ${options.fieldLabels?.[f] ?? f}`).join('');
+    const extra = fields.map((f) => `, ${current[f] ?? 0}${label(options, f)}`).join('');
     const elapsedS = (Date.now() - started) / 1000;
     const eta = done > 0 && done < options.total ? `, ETA ${formatSeconds((elapsedS / done) * (options.total - done))}` : '';
     return `${options.label}: ${done}/${options.total} ${options.unit}${extra}, ${formatSeconds(elapsedS)} elapsed${eta}`;
@@ -94,6 +94,12 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
     },
     stop: () => undefined,
   };
+}
+
+/** ` frames` after a field's value; nothing for a field labelled ''. */
+function label(options: ProgressOptions, field: string): string {
+  const text = options.fieldLabels?.[field] ?? field;
+  return text ? ` ${text}` : '';
 }
 
 /** `75s` → `1m15s`. */
