@@ -28,7 +28,9 @@ type Series = Record<'psnr' | 'sharpnessDifference' | 'ssim' | 'movingPsnr', Sum
 
 export interface EvaluationReport {
   recursions: number;
-  clips: { video: string; start: number; strip: string; gif: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
+  /** True frames fed before predicting. */
+  historyLength: number;
+  clips: { video: string; start: number; width: number; height: number; strip: string; gif: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
   /** Per method, per metric: mean and spread over clips, one entry per recursion step. */
   summary: { model: Series; copyLast: Series; compare?: Series };
   compareName?: string;
@@ -53,7 +55,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   await restoreCheckpoint(options.checkpoint, { generator });
   const other = options.compare ? createGenerator(options.compare.checkpoint.manifest.config, 0) : undefined;
   if (other && options.compare) await restoreCheckpoint(options.compare.checkpoint, { generator: other });
-  const report: EvaluationReport = { recursions: options.recursions, clips: [], summary: { model: emptySeries(), copyLast: emptySeries() }, compareName: options.compare?.name };
+  const report: EvaluationReport = { recursions: options.recursions, historyLength: history, clips: [], summary: { model: emptySeries(), copyLast: emptySeries() }, compareName: options.compare?.name };
   try {
     for (const [i, video] of videos.entries()) {
       const files = video.files.slice(0, history + options.recursions);
@@ -84,7 +86,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
       await writeClipGif({ ffmpeg, file: path.join(options.outDir, 'clips', `${video.name}.gif`), inputs, predictions, truth });
       for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', video.name, `pred_${k + 1}.png`), p);
-      report.clips.push({ video: video.name, start: 0, strip, gif: path.join('clips', `${video.name}.gif`), steps });
+      report.clips.push({ video: video.name, start: 0, width: frames[0].width, height: frames[0].height, strip, gif: path.join('clips', `${video.name}.gif`), steps });
     }
   } finally {
     generator.dispose();

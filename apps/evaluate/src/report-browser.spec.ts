@@ -130,7 +130,8 @@ describe('report.html in Chromium', () => {
       ['square: inputs | predictions | truth', true, 10 * 24 + 2 * 6, 20],
       ['square: animation, prediction | truth', true, (2 * 24 + 4) * 4, 20 * 4],
     ]);
-    for (const image of page.images) expect(image.shownWidth).toBeGreaterThan(0);
+    // Small frames are shown enlarged: strips 2×, GIFs at their (already 4×) size; plus a 1 px border.
+    expect(page.images.map((i) => i.shownWidth)).toEqual([506, 210, 506, 210]);
     // One plot per metric (480 px and a 1 px border), a line each for the model and copying the last frame.
     expect(page.plots).toEqual(Array.from({ length: 4 }, () => ({ lines: 2, width: 482 })));
     const psnr = metrics.summary.model.psnr[0];

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '@nextframe/files';
 import type { Summary } from '@nextframe/metrics';
 import type { EvaluationReport } from './evaluate-run';
+import { STRIP_GAP_PX } from './strip-image';
 
 const METRICS = [
   ['psnr', 'PSNR (dB)'],
@@ -29,10 +30,14 @@ export function reportHtml(report: EvaluationReport, args: { title: string; /** 
     return `<section><h2>${label}</h2>${plot(methods.map(([name, s]) => [name, s[key].map((v) => v.mean)]), label)}
 <table><thead><tr><th>step</th>${methods.map(([name]) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
   }).join('\n');
+  const history = report.historyLength;
   const clips = report.clips
     .map((c) => {
       const gif = args.strips[c.gif] ? `<img alt="${escape(c.video)}: animation, prediction | truth" src="${args.strips[c.gif]}">` : '';
-      return `<figure><img alt="${escape(c.video)}: inputs | predictions | truth" src="${args.strips[c.strip]}"> ${gif}<figcaption>${escape(c.video)}: inputs | predictions | truth; animated: prediction | truth</figcaption></figure>`;
+      // Small frames are shown enlarged (pixelated), like the GIFs.
+      const stripWidth = (history + 2 * report.recursions) * c.width + 2 * STRIP_GAP_PX;
+      const shown = c.width < 128 ? ` style="width:${2 * stripWidth}px"` : '';
+      return `<figure><img alt="${escape(c.video)}: inputs | predictions | truth" src="${args.strips[c.strip]}"${shown}> ${gif}<figcaption>${escape(c.video)}: inputs | predictions | truth; animated: prediction | truth</figcaption></figure>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -86,7 +91,8 @@ function plot(series: [string, number[]][], label: string): string {
       return `<polyline fill="none" stroke="${COLORS[s % COLORS.length]}" stroke-width="2" points="${points}"/><text x="${width - pad}" y="${14 + 14 * s}" fill="${COLORS[s % COLORS.length]}" text-anchor="end">${escape(name)}</text>`;
     })
     .join('');
+  const axis = `<text x="${width / 2}" y="${height - 8}" text-anchor="middle">recursion step</text>`;
   const ticks = Array.from({ length: n }, (_, i) => `<text x="${x(i)}" y="${height - pad + 16}" text-anchor="middle">${i + 1}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${escape(label)} against the recursion step">
-<text x="${pad}" y="${pad - 10}">${hi.toFixed(2)}</text><text x="${pad}" y="${height - pad - 4}">${lo.toFixed(2)}</text>${ticks}${lines}</svg>`;
+<text x="${pad}" y="${pad - 10}">${hi.toFixed(2)}</text><text x="${pad}" y="${height - pad - 4}">${lo.toFixed(2)}</text>${ticks}${axis}${lines}</svg>`;
 }

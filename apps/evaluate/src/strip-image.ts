@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import type { RgbImage } from '@nextframe/media';
 
+export const STRIP_GAP_PX = 6;
+
 /** Frames side by side, groups separated by a gap (inputs | predictions | truth), as one PNG. */
-export async function writeStrip(file: string, groups: readonly (readonly RgbImage[])[], gapPx = 6): Promise<void> {
+export async function writeStrip(file: string, groups: readonly (readonly RgbImage[])[], gapPx = STRIP_GAP_PX): Promise<void> {
   const { width, height } = groups[0][0];
   const total = groups.reduce((n, g) => n + g.length, 0);
   const stripWidth = total * width + (groups.length - 1) * gapPx;
