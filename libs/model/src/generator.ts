@@ -8,9 +8,11 @@ export interface Generator {
   /**
    * Per-scale predictions, coarsest first: scale k is `[B, H/2^(S−1−k), W/2^(S−1−k), 3]`.
    * `history` is `[B, H, W, 3·historyLength]` in [-1, 1], oldest frame first; H and W must be
-   * multiples of 2^(S−1) (8 for 4 scales).
+   * multiples of 2^(S−1) (8 for 4 scales). `releaseEarly` (inference only: gradients need the
+   * intermediates) frees each layer's input as soon as the next layer is computed, so peak memory
+   * is about two layers' activations instead of a whole scale's.
    */
-  predictScales(history: tf.Tensor4D): tf.Tensor4D[];
+  predictScales(history: tf.Tensor4D, options?: { releaseEarly?: boolean }): tf.Tensor4D[];
   /** The finest prediction for frames of any size (reflect-padded to a multiple of 8, cropped back). */
   predict(history: tf.Tensor4D): tf.Tensor4D;
   dispose(): void;
@@ -40,7 +42,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   const count = scales.length;
   const multiple = 2 ** (count - 1);
 
-  const predictScales = (history: tf.Tensor4D): tf.Tensor4D[] => {
+  const predictScales = (history: tf.Tensor4D, options: { releaseEarly?: boolean } = {}): tf.Tensor4D[] => {
     const [, height, width] = history.shape;
     if (height % multiple !== 0 || width % multiple !== 0) {
       throw new RangeError(`generator input ${height}x${width} must be a multiple of ${multiple} (use predict() for any size)`);
@@ -54,8 +56,17 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
         const upsampled = previous ? tf.image.resizeBilinear(previous, size) : undefined;
         let x: tf.Tensor4D = upsampled ? tf.concat([frames, upsampled], 3) : frames;
         layers.forEach((layer, i) => {
-          const z = tf.add(tf.conv2d(x, layer.weights as tf.Tensor4D, 1, 'same'), layer.bias) as tf.Tensor4D;
-          x = i === layers.length - 1 ? tf.tanh(z) : tf.relu(z);
+          const layerOutput = () => {
+            const z = tf.add(tf.conv2d(x, layer.weights as tf.Tensor4D, 1, 'same'), layer.bias) as tf.Tensor4D;
+            return i === layers.length - 1 ? tf.tanh(z) : tf.relu(z);
+          };
+          if (!options.releaseEarly) {
+            x = layerOutput();
+            return;
+          }
+          const next = tf.tidy(layerOutput);
+          if (x !== history && x !== frames) x.dispose();
+          x = next;
         });
         return config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x;
       });
@@ -71,7 +82,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
       const padH = (multiple - (height % multiple)) % multiple;
       const padW = (multiple - (width % multiple)) % multiple;
       const padded = padH || padW ? tf.mirrorPad(history, [[0, 0], [0, padH], [0, padW], [0, 0]], padH < height && padW < width ? 'reflect' : 'symmetric') : history;
-      const scalesOut = predictScales(padded);
+      const scalesOut = predictScales(padded, { releaseEarly: true });
       const finest = scalesOut[scalesOut.length - 1];
       return padH || padW ? tf.slice(finest, [0, 0, 0, 0], [-1, height, width, 3]) : finest;
     });

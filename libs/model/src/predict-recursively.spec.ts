@@ -59,6 +59,23 @@ describe('predictFrame (tiles)', () => {
     g.dispose();
   });
 
+  it('frees each layer early at inference: the same pixels with a lower memory peak', async () => {
+    const g = createGenerator(config, 4);
+    const history = tf.randomUniform([1, 64, 64, 12], -1, 1, 'float32', 4) as tf.Tensor4D;
+    let kept: tf.Tensor4D[] = [];
+    let released: tf.Tensor4D[] = [];
+    const before = tf.memory().numTensors;
+    // tf.profile returns the engine's one profile object: read each peak before the next call.
+    const keptPeak = (await tf.profile(() => void (kept = g.predictScales(history)))).peakBytes;
+    const releasedPeak = (await tf.profile(() => void (released = g.predictScales(history, { releaseEarly: true })))).peakBytes;
+    expect(tf.memory().numTensors).toBe(before + 8); // only the 4 + 4 scale outputs remain
+    kept.forEach((k, i) => expect(maxAbsDifference(k, released[i])).toBe(0));
+    // The finest scale alone keeps 6 layers' 64×64×8 activations (plus pre-activations) without release.
+    expect(releasedPeak).toBeLessThan(keptPeak - 5 * 64 * 64 * 8 * 4);
+    tf.dispose([history, ...kept, ...released]);
+    g.dispose();
+  });
+
   it('predicts a small frame whole whatever the tile size', () => {
     const g = createGenerator(config, 6);
     const history = tf.randomUniform([40, 48, 12], -1, 1, 'float32', 2) as tf.Tensor3D;

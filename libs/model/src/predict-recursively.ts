@@ -68,7 +68,7 @@ export function predictFrame(generator: Generator, history: tf.Tensor3D, options
             const bottom = Math.min(paddedH, y + tile + margin);
             const right = Math.min(paddedW, x + tile + margin);
             const input = tf.slice(padded, [top, left, 0], [bottom - top, right - left, -1]);
-            const scales = generator.predictScales(tf.expandDims(input, 0) as tf.Tensor4D);
+            const scales = generator.predictScales(tf.expandDims(input, 0) as tf.Tensor4D, { releaseEarly: true });
             const finest = tf.squeeze(scales[scales.length - 1], [0]) as tf.Tensor3D;
             return tf.slice(finest, [y - top, x - left, 0], [Math.min(tile, paddedH - y), Math.min(tile, paddedW - x), 3]);
           }),
