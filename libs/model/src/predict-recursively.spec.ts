@@ -105,6 +105,7 @@ describe('predictRecursively', () => {
       expect(most).toBeLessThanOrEqual(1); // float differences below 1e-5 can flip a rounding
     }
     expect(() => predictRecursively(g, history.slice(1), 1)).toThrow('predictRecursively needs 4 history frames, got 3');
+    expect(() => predictRecursively(g, [...history.slice(1), randomFrame(290, 99, 5)], 1)).toThrow('predictRecursively: history frame 3 is not 290x100 RGB like frame 0');
     g.dispose();
 
     // Step 2 sees step 1's prediction, unrounded, in place of the oldest frame: done by hand with predictFrame.

@@ -96,6 +96,8 @@ export function predictRecursively(
     throw new RangeError(`predictRecursively needs ${generator.config.historyLength} history frames, got ${history.length}`);
   }
   const { width, height } = history[0];
+  const odd = history.findIndex((f) => f.width !== width || f.height !== height || f.data.length !== width * height * 3);
+  if (odd >= 0) throw new RangeError(`predictRecursively: history frame ${odd} is not ${width}x${height} RGB like frame 0`);
   let inputs = history.map((f) => tf.tidy(() => tf.sub(tf.div(tf.tensor3d(f.data, [height, width, 3], 'float32'), 127.5), 1) as tf.Tensor3D));
   const out: Frame8[] = [];
   try {
