@@ -67,7 +67,18 @@ describe('nextframe evaluate: bad input', () => {
     expect(good.status).toBe(0);
     const evalDir = path.join(root, 'runs', 'm', 'eval');
     const before = await listTree(evalDir);
-    expect(Object.keys(before).sort()).toEqual(['clips/a.gif', 'clips/a.png', 'clips/a/pred_1.png', 'clips/a/pred_2.png', 'metrics.json', 'report.html']);
+    expect(Object.keys(before).sort()).toEqual([
+      'clips/a.gif',
+      'clips/a.png',
+      'clips/a/pred_1.png',
+      'clips/a/pred_2.png',
+      'metrics.json',
+      'plots/moving-psnr.svg',
+      'plots/psnr.svg',
+      'plots/sharpness-difference.svg',
+      'plots/ssim.svg',
+      'report.html',
+    ]);
 
     // A second video whose fifth frame is 16×12: the first video is evaluated, then this one fails.
     await writeFrameFolder(path.join(root, 'frames', 'b'), noiseFrames(16, 16, 8));

@@ -19,7 +19,7 @@ For each test video: its first history frames go in, -r frames are predicted rec
 prediction replaces the oldest input) and compared with the true frames: PSNR, sharpness
 difference, SSIM and PSNR inside moving areas per recursion step, for the model, for copying the
 last input frame, and for --compare RUN. Writes runs/NAME/eval/metrics.json, clips/<video>.png
-strips (inputs | predictions | truth) and a self-contained report.html.
+strips (inputs | predictions | truth), plots/<metric>.svg and a self-contained report.html.
 
 Also clips/<video>.gif: the inputs, then prediction | truth per step, animated (ffmpeg).
 Frames larger than --tile (plus the network's reach, 100 px, on each side) are predicted tile by

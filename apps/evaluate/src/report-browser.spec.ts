@@ -136,6 +136,17 @@ describe('report.html in Chromium', () => {
     expect(page.plots).toEqual(Array.from({ length: 4 }, () => ({ lines: 2, width: 482 })));
     const psnr = metrics.summary.model.psnr[0];
     expect(page.firstModelPsnrCell).toBe(`${psnr.mean.toFixed(3)} ± ${psnr.std.toFixed(3)}`);
+    // The plots also stand alone as SVG files, which the browser renders as images.
+    for (const file of ['psnr.svg', 'sharpness-difference.svg', 'ssim.svg', 'moving-psnr.svg']) {
+      const svgPage = await browser.newPage();
+      const errors: string[] = [];
+      svgPage.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await svgPage.goto(pathToFileURL(path.join(evalDir, 'plots', file)).href);
+      expect(await svgPage.locator('polyline').count()).toBe(2);
+      expect(await svgPage.locator('text', { hasText: 'recursion step' }).count()).toBe(1);
+      expect(errors).toEqual([]);
+      await svgPage.close();
+    }
     // The page really painted: the screenshot is not one flat colour.
     const stats = await sharp(page.screenshot).stats();
     expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(10);

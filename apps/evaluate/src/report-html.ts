@@ -5,12 +5,29 @@ import type { Summary } from '@nextframe/metrics';
 import type { EvaluationReport } from './evaluate-run';
 import { STRIP_GAP_PX } from './strip-image';
 
+/** Each metric: its key in the summary, its label, and the file of its plot under `plots/`. */
 const METRICS = [
-  ['psnr', 'PSNR (dB)'],
-  ['sharpnessDifference', 'Sharpness difference (dB)'],
-  ['ssim', 'SSIM'],
-  ['movingPsnr', 'PSNR in moving areas (dB)'],
+  ['psnr', 'PSNR (dB)', 'psnr.svg'],
+  ['sharpnessDifference', 'Sharpness difference (dB)', 'sharpness-difference.svg'],
+  ['ssim', 'SSIM', 'ssim.svg'],
+  ['movingPsnr', 'PSNR in moving areas (dB)', 'moving-psnr.svg'],
 ] as const;
+
+type Methods = [string, EvaluationReport['summary']['model']][];
+
+function methodsOf(report: EvaluationReport): Methods {
+  return [
+    ['model', report.summary.model],
+    ['copy last frame', report.summary.copyLast],
+    ...(report.summary.compare ? ([[report.compareName ?? 'compare', report.summary.compare]] as Methods) : []),
+  ];
+}
+
+/** One SVG line chart per metric (mean over clips against the recursion step, a line per method), by file name. */
+export function metricPlots(report: EvaluationReport): Record<string, string> {
+  const methods = methodsOf(report);
+  return Object.fromEntries(METRICS.map(([key, label, file]) => [file, plot(methods.map(([name, s]) => [name, s[key].map((v) => v.mean)]), label)]));
+}
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
 
@@ -20,14 +37,11 @@ const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
  * embedded as a data URI.
  */
 export function reportHtml(report: EvaluationReport, args: { title: string; /** data URIs of the clips' images, by their path in the report */ strips: Record<string, string> }): string {
-  const methods: [string, EvaluationReport['summary']['model']][] = [
-    ['model', report.summary.model],
-    ['copy last frame', report.summary.copyLast],
-    ...(report.summary.compare ? ([[report.compareName ?? 'compare', report.summary.compare]] as [string, EvaluationReport['summary']['model']][]) : []),
-  ];
-  const sections = METRICS.map(([key, label]) => {
+  const methods = methodsOf(report);
+  const plots = metricPlots(report);
+  const sections = METRICS.map(([key, label, file]) => {
     const rows = Array.from({ length: report.recursions }, (_, k) => `<tr><td>${k + 1}</td>${methods.map(([, s]) => `<td>${cell(s[key][k])}</td>`).join('')}</tr>`).join('');
-    return `<section><h2>${label}</h2>${plot(methods.map(([name, s]) => [name, s[key].map((v) => v.mean)]), label)}
+    return `<section><h2>${label}</h2>${plots[file]}
 <table><thead><tr><th>step</th>${methods.map(([name]) => `<th>${escape(name)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table></section>`;
   }).join('\n');
   const history = report.historyLength;
@@ -53,13 +67,17 @@ ${clips}
 `;
 }
 
-/** `outDir/report.html`, with the strips and GIFs that `evaluateRun` wrote into `outDir` embedded. */
+/**
+ * `outDir/plots/<metric>.svg` (standalone, for slides and papers) and `outDir/report.html`, with the
+ * strips and GIFs that `evaluateRun` wrote into `outDir` embedded.
+ */
 export async function writeReport(outDir: string, report: EvaluationReport, title: string): Promise<void> {
   const strips: Record<string, string> = {};
   for (const clip of report.clips) {
     strips[clip.strip] = `data:image/png;base64,${(await fs.readFile(path.join(outDir, clip.strip))).toString('base64')}`;
     strips[clip.gif] = `data:image/gif;base64,${(await fs.readFile(path.join(outDir, clip.gif))).toString('base64')}`;
   }
+  for (const [file, svg] of Object.entries(metricPlots(report))) await writeFileAtomic(path.join(outDir, 'plots', file), `${svg}\n`);
   await writeFileAtomic(path.join(outDir, 'report.html'), reportHtml(report, { title, strips }));
 }
 
