@@ -33,6 +33,7 @@ memory (a 1920×1080 frame through the paper network does not fit in wasm's 4 Gi
     compare: { type: 'string', valueName: 'RUN', description: 'also evaluate this run (e.g. the non-adversarial one) as a baseline' },
     manifest: { type: 'string', short: 'm', valueName: 'NAME', description: 'run and test frames of data-manifests/NAME.json' },
     'moving-threshold': { type: 'string', valueName: 'X', description: 'a pixel is moving when it changes by more than X (0–1) from the last input', defaultText: '0.1' },
+    'clips-per-video': { type: 'string', valueName: 'N', description: 'clips per test video, starts spread evenly over it (1: from its first frame)', defaultText: '1' },
     tile: { type: 'string', valueName: 'PX', description: 'predict large frames in tiles of this side; 0: always whole frames', defaultText: String(DEFAULT_TILE_SIZE) },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
   },
@@ -62,6 +63,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   const compare = compareName ? { name: compareName, checkpoint: await loadModel(path.resolve(root, 'runs', compareName)) } : undefined;
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
   const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? stage.movingThreshold ?? 0.1;
+  const clipsPerVideo = numberOption('clips-per-video', str('clips-per-video'), { integer: true, min: 1 }) ?? stage.clipsPerVideo ?? 1;
   const tileSize = numberOption('tile', str('tile'), { integer: true, min: 0 }) ?? stage.tileSize ?? DEFAULT_TILE_SIZE;
   await listFrameFolders(path.resolve(testDir)); // a missing or unreadable test folder fails here, before the backend starts
   process.stderr.write(`${describeBackend(await initBackend(str('backend')))}\n`);
@@ -80,6 +82,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
       recursions,
       outDir: staging.path,
       movingThreshold,
+      clipsPerVideo,
       tileSize,
       onProgress: (done, total, video) => {
         progress ??= createProgress({ label: 'evaluate', total, unit: 'frames predicted', fields: ['video'], fieldLabels: { video: '' } });

@@ -7,7 +7,7 @@ import { resolveFfprobe } from '@nextframe/media';
 import { createGenerator, serializeCheckpoint } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { initBackend } from '@nextframe/tf-backend';
-import { evaluateRun } from './evaluate-run';
+import { clipStarts, evaluateRun } from './evaluate-run';
 import { reportHtml } from './report-html';
 
 const tempDir = useTempDir('evaluate');
@@ -63,6 +63,39 @@ describe('evaluateRun (issue #6, in progress)', () => {
     expect(html).toContain('<title>test &lt;run&gt;</title>');
     expect(html.match(/<svg /g)).toHaveLength(4);
     expect(html).toContain('src="data:image/png;base64,AAAA"');
+  });
+
+  it('takes several clips per video, starts spread evenly, each with its own metrics and pictures', async () => {
+    const testDir = path.join(tempDir(), 'several');
+    const frames = noiseFrames(16, 12, 12);
+    await writeFrameFolder(path.join(testDir, 'v'), frames);
+    const generator = createGenerator(tinyModelConfig(), 1);
+    const checkpoint = await serializeCheckpoint({ generator, step: 1, seed: 1 });
+    generator.dispose();
+    const outDir = path.join(tempDir(), 'eval-several');
+    const progress: string[] = [];
+    const report = await evaluateRun({ checkpoint, testDir, recursions: 2, outDir, movingThreshold: 0.1, clipsPerVideo: 3, onProgress: (done, total, clip) => progress.push(`${done}/${total} ${clip}`) });
+    // 12 frames, 6 per clip: starts 0, 3 and 6 (the last possible).
+    expect(report.clips.map((c) => [c.name, c.video, c.start])).toEqual([['v-f1', 'v', 0], ['v-f4', 'v', 3], ['v-f7', 'v', 6]]);
+    expect(progress).toEqual(['1/6 v-f1', '2/6 v-f1', '3/6 v-f4', '4/6 v-f4', '5/6 v-f7', '6/6 v-f7']);
+    // The clip from frame 4 (index 3): inputs 3…6, copying frame index 6 against index 7 + k.
+    for (let k = 0; k < 2; k++) {
+      const a = frames[6].data;
+      const b = frames[7 + k].data;
+      let sum = 0;
+      for (let i = 0; i < a.length; i++) sum += ((a[i] - b[i]) / 255) ** 2;
+      expect(report.clips[1].steps[k].copyLast.psnr).toBeCloseTo(10 * Math.log10(1 / (sum / a.length)), 4);
+    }
+    expect(report.summary.copyLast.psnr[0].count).toBe(3);
+    expect((await fs.readdir(path.join(outDir, 'clips'))).sort()).toEqual(['v-f1', 'v-f1.gif', 'v-f1.png', 'v-f4', 'v-f4.gif', 'v-f4.png', 'v-f7', 'v-f7.gif', 'v-f7.png']);
+  });
+
+  it('spreads clip starts evenly over a video, each once', () => {
+    expect(clipStarts(6, 3)).toEqual([0, 3, 6]);
+    expect(clipStarts(10, 4)).toEqual([0, 3, 7, 10]);
+    expect(clipStarts(1, 3)).toEqual([0, 1]);
+    expect(clipStarts(0, 5)).toEqual([0]);
+    expect(clipStarts(10, 1)).toEqual([0]);
   });
 
   it('names a test folder without long enough videos', async () => {

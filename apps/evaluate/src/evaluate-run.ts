@@ -18,6 +18,8 @@ export interface EvaluateOptions {
   outDir: string;
   /** Pixels whose value changes by more than this (in [0, 1]) between the last input and the truth are "moving". */
   movingThreshold: number;
+  /** Clips per test video, their starts spread evenly from the first frame to the last possible (default 1: the first). */
+  clipsPerVideo?: number;
   /** Frames beyond this side (plus the network's reach) are predicted in tiles of it; 0: whole. Default 256. */
   tileSize?: number;
   /** Progress in predicted frames (clips × recursions × models), with the clip being predicted. */
@@ -30,7 +32,8 @@ export interface EvaluationReport {
   recursions: number;
   /** True frames fed before predicting. */
   historyLength: number;
-  clips: { video: string; start: number; width: number; height: number; strip: string; gif: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
+  /** `name` is the video's name, or `<video>-f<first frame>` with several clips per video; `start` counts from 0. */
+  clips: { name: string; video: string; start: number; width: number; height: number; strip: string; gif: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
   /** Per method, per metric: mean and spread over clips, one entry per recursion step. */
   summary: { model: Series; copyLast: Series; compare?: Series };
   compareName?: string;
@@ -38,7 +41,7 @@ export interface EvaluationReport {
 
 /**
  * Recursive predictions on every test video long enough (history + recursions frames), from its
- * first frame: metrics per recursion step for the model, copying the last input frame, and the
+ * first frame (or from `clipsPerVideo` starts spread evenly over it): metrics per recursion step for the model, copying the last input frame, and the
  * comparison model; a PNG strip per clip; `metrics.json`.
  */
 export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationReport> {
@@ -56,9 +59,11 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   const other = options.compare ? createGenerator(options.compare.checkpoint.manifest.config, 0) : undefined;
   if (other && options.compare) await restoreCheckpoint(options.compare.checkpoint, { generator: other });
   const report: EvaluationReport = { recursions: options.recursions, historyLength: history, clips: [], summary: { model: emptySeries(), copyLast: emptySeries() }, compareName: options.compare?.name };
+  const length = history + options.recursions;
+  const clips = videos.flatMap((video) => clipStarts(video.files.length - length, options.clipsPerVideo ?? 1).map((start, _j, all) => ({ video, start, name: all.length === 1 && start === 0 ? video.name : `${video.name}-f${start + 1}` })));
   try {
-    for (const [i, video] of videos.entries()) {
-      const files = video.files.slice(0, history + options.recursions);
+    for (const [i, { video, start, name }] of clips.entries()) {
+      const files = video.files.slice(start, start + length);
       const frames: RgbImage[] = await Promise.all(files.map((f) => readImageRgb(f)));
       frames.forEach((frame, j) => {
         if (frame.width !== frames[0].width || frame.height !== frames[0].height) {
@@ -69,7 +74,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       const truth = frames.slice(history);
       const models = other ? 2 : 1;
       const perClip = models * options.recursions;
-      const tick = (offset: number) => (n: number) => options.onProgress?.(i * perClip + offset + n, videos.length * perClip, video.name);
+      const tick = (offset: number) => (n: number) => options.onProgress?.(i * perClip + offset + n, clips.length * perClip, name);
       const predictions = predictRecursively(generator, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(0) });
       const compared = other ? predictRecursively(other, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(options.recursions) }) : undefined;
       const last = fromBytes(inputs[history - 1]);
@@ -82,11 +87,12 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
           ...(compared ? { compare: frameMetrics(fromBytes(compared[k]), target, { mask }) } : {}),
         };
       });
-      const strip = path.join('clips', `${video.name}.png`);
+      const strip = path.join('clips', `${name}.png`);
+      const gif = path.join('clips', `${name}.gif`);
       await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
-      await writeClipGif({ ffmpeg, file: path.join(options.outDir, 'clips', `${video.name}.gif`), inputs, predictions, truth });
-      for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', video.name, `pred_${k + 1}.png`), p);
-      report.clips.push({ video: video.name, start: 0, width: frames[0].width, height: frames[0].height, strip, gif: path.join('clips', `${video.name}.gif`), steps });
+      await writeClipGif({ ffmpeg, file: path.join(options.outDir, gif), inputs, predictions, truth });
+      for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', name, `pred_${k + 1}.png`), p);
+      report.clips.push({ name, video: video.name, start, width: frames[0].width, height: frames[0].height, strip, gif, steps });
     }
   } finally {
     generator.dispose();
@@ -99,6 +105,12 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   const json = JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
   await writeFileAtomic(path.join(options.outDir, 'metrics.json'), `${json}\n`);
   return report;
+}
+
+/** `count` start frames spread evenly over 0…`last` (fewer when the video is short), each once. */
+export function clipStarts(last: number, count: number): number[] {
+  if (count <= 1 || last <= 0) return [0];
+  return [...new Set(Array.from({ length: count }, (_, j) => Math.round((j * last) / (count - 1))))];
 }
 
 function emptySeries(): Series {

@@ -47,11 +47,12 @@ export function reportHtml(report: EvaluationReport, args: { title: string; /** 
   const history = report.historyLength;
   const clips = report.clips
     .map((c) => {
-      const gif = args.strips[c.gif] ? `<img alt="${escape(c.video)}: animation, prediction | truth" src="${args.strips[c.gif]}">` : '';
+      const gif = args.strips[c.gif] ? `<img alt="${escape(c.name)}: animation, prediction | truth" src="${args.strips[c.gif]}">` : '';
       // Small frames are shown enlarged (pixelated), like the GIFs.
       const stripWidth = (history + 2 * report.recursions) * c.width + 2 * STRIP_GAP_PX;
       const shown = c.width < 128 ? ` style="width:${2 * stripWidth}px"` : '';
-      return `<figure><img alt="${escape(c.video)}: inputs | predictions | truth" src="${args.strips[c.strip]}"${shown}> ${gif}<figcaption>${escape(c.video)}: inputs | predictions | truth; animated: prediction | truth</figcaption></figure>`;
+      const from = c.start > 0 || c.name !== c.video ? ` from frame ${c.start + 1}` : '';
+      return `<figure><img alt="${escape(c.name)}: inputs | predictions | truth" src="${args.strips[c.strip]}"${shown}> ${gif}<figcaption>${escape(c.video)}${from}: inputs | predictions | truth; animated: prediction | truth</figcaption></figure>`;
     })
     .join('\n');
   return `<!doctype html>

@@ -108,6 +108,7 @@ export const evaluateStageSchema = z.strictObject({
   recursions: z.int().min(1).optional().describe('frames predicted recursively (default 4)'),
   movingThreshold: z.number().min(0).max(1).optional().describe('a pixel is moving when it changes by more than this (default 0.1)'),
   compare: z.string().optional().describe('another run evaluated on the same clips as a baseline'),
+  clipsPerVideo: z.int().min(1).optional().describe('clips per test video, starts spread evenly over it (default 1: from its first frame)'),
   tileSize: z.int().min(0).optional().describe('predict frames larger than this (plus the network\'s reach on each side) in tiles of this side; 0: whole frames (default 256)'),
 });
 
