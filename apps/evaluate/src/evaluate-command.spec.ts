@@ -5,8 +5,8 @@ import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { writeFolderAtomic } from '@nextframe/files';
 import { useTempDir } from '@nextframe/files/testing';
 import { writeImageRgb } from '@nextframe/media';
-import { checkpointFiles, createGenerator, serializeCheckpoint } from '@nextframe/model';
-import { tinyModelConfig } from '@nextframe/model/testing';
+import { checkpointFiles } from '@nextframe/model';
+import { tinyCheckpoint } from '@nextframe/model/testing';
 import { initBackend } from '@nextframe/tf-backend';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
@@ -19,9 +19,7 @@ function nextframe(cwd: string, ...args: string[]) {
 /** A run folder `root/runs/NAME` holding one checkpoint of the tiny network. */
 async function writeRun(root: string, name: string): Promise<void> {
   await initBackend('wasm');
-  const generator = createGenerator(tinyModelConfig(), 1);
-  const checkpoint = await serializeCheckpoint({ generator, step: 3, seed: 1 });
-  generator.dispose();
+  const checkpoint = await tinyCheckpoint({ step: 3, seed: 1 });
   await writeFolderAtomic(path.join(root, 'runs', name, 'checkpoints', 'step-000000003'), checkpointFiles(checkpoint));
 }
 

@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
 import { resolveFfprobe } from '@nextframe/media';
-import { createGenerator, serializeCheckpoint } from '@nextframe/model';
-import { tinyModelConfig } from '@nextframe/model/testing';
+import { tinyCheckpoint } from '@nextframe/model/testing';
 import { initBackend } from '@nextframe/tf-backend';
 import { clipStarts, evaluateRun } from './evaluate-run';
 import { reportHtml } from './report-html';
@@ -21,9 +20,7 @@ describe('evaluateRun (issue #6, in progress)', () => {
     const testDir = path.join(tempDir(), 'test');
     const frames = noiseFrames(24, 20, 7);
     await writeFrameFolder(path.join(testDir, 'v'), frames);
-    const generator = createGenerator(tinyModelConfig(), 1);
-    const checkpoint = await serializeCheckpoint({ generator, step: 5, seed: 1 });
-    generator.dispose();
+    const checkpoint = await tinyCheckpoint({ step: 5, seed: 1 });
     const outDir = path.join(tempDir(), 'eval');
     const report = await evaluateRun({ checkpoint, testDir, recursions: 3, outDir, movingThreshold: 0.1 });
 
@@ -69,9 +66,7 @@ describe('evaluateRun (issue #6, in progress)', () => {
     const testDir = path.join(tempDir(), 'several');
     const frames = noiseFrames(16, 12, 12);
     await writeFrameFolder(path.join(testDir, 'v'), frames);
-    const generator = createGenerator(tinyModelConfig(), 1);
-    const checkpoint = await serializeCheckpoint({ generator, step: 1, seed: 1 });
-    generator.dispose();
+    const checkpoint = await tinyCheckpoint({ step: 1, seed: 1 });
     const outDir = path.join(tempDir(), 'eval-several');
     const progress: string[] = [];
     const report = await evaluateRun({ checkpoint, testDir, recursions: 2, outDir, movingThreshold: 0.1, clipsPerVideo: 3, onProgress: (done, total, clip) => progress.push(`${done}/${total} ${clip}`) });
@@ -101,9 +96,7 @@ describe('evaluateRun (issue #6, in progress)', () => {
   it('names a test folder without long enough videos', async () => {
     const testDir = path.join(tempDir(), 'short');
     await writeFrameFolder(path.join(testDir, 'v'), noiseFrames(24, 20, 5));
-    const generator = createGenerator(tinyModelConfig(), 1);
-    const checkpoint = await serializeCheckpoint({ generator, step: 0, seed: 1 });
-    generator.dispose();
+    const checkpoint = await tinyCheckpoint({ step: 0, seed: 1 });
     await expect(evaluateRun({ checkpoint, testDir, recursions: 3, outDir: path.join(tempDir(), 'e2'), movingThreshold: 0.1 })).rejects.toThrow(
       'no test video has 7 frames (history 4 + 3 recursions)',
     );

@@ -11,8 +11,8 @@ import sharp from 'sharp';
 import { movingSquareFrames, noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { writeFolderAtomic } from '@nextframe/files';
 import { useTempDir } from '@nextframe/files/testing';
-import { checkpointFiles, createGenerator, serializeCheckpoint } from '@nextframe/model';
-import { tinyModelConfig } from '@nextframe/model/testing';
+import { checkpointFiles } from '@nextframe/model';
+import { tinyCheckpoint } from '@nextframe/model/testing';
 import { initBackend } from '@nextframe/tf-backend';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
@@ -99,9 +99,7 @@ describe('report.html in Chromium', () => {
     const testDir = path.join(root, 'frames', 'test');
     await writeFrameFolder(path.join(testDir, 'noise'), noiseFrames(24, 20, 8));
     await writeFrameFolder(path.join(testDir, 'square'), movingSquareFrames({ width: 24, height: 20, count: 8, sizePx: 6, speedPx: 2, y0: 7 }));
-    const generator = createGenerator(tinyModelConfig(), 3);
-    const checkpoint = await serializeCheckpoint({ generator, step: 7, seed: 3 });
-    generator.dispose();
+    const checkpoint = await tinyCheckpoint({ step: 7, seed: 3 });
     const checkpointDir = path.join(root, 'model');
     await writeFolderAtomic(checkpointDir, checkpointFiles(checkpoint));
 

@@ -2,6 +2,8 @@
  * Test fixtures (`@nextframe/model/testing`): a network small enough that a training step takes
  * milliseconds. Production code never imports this.
  */
+import { serializeCheckpoint, type CheckpointContent } from './checkpoint';
+import { createGenerator } from './generator';
 import { resolveModelConfig, type ModelConfig } from './model-config';
 
 /** The small preset with 8 feature maps in every hidden layer and tiny fully connected layers. */
@@ -10,4 +12,14 @@ export function tinyModelConfig(overrides: Partial<ModelConfig> = {}): ModelConf
   c.generator = c.generator.map((s) => ({ ...s, featureMaps: s.featureMaps.map((f, i) => (i === 0 || i === s.featureMaps.length - 1 ? f : 8)) }));
   c.discriminator = c.discriminator.map((s) => ({ ...s, featureMaps: [s.featureMaps[0], ...s.featureMaps.slice(1).map(() => 8)], fullyConnected: [16, 8, 1] }));
   return c;
+}
+
+/** A checkpoint of an untrained tiny generator (`tinyModelConfig()`), for tests of what reads checkpoints. */
+export async function tinyCheckpoint(args: { step: number; seed: number }): Promise<CheckpointContent> {
+  const generator = createGenerator(tinyModelConfig(), args.seed);
+  try {
+    return await serializeCheckpoint({ generator, step: args.step, seed: args.seed });
+  } finally {
+    generator.dispose();
+  }
 }
