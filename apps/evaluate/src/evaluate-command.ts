@@ -36,6 +36,7 @@ memory (a 1920×1080 frame through the paper network does not fit in wasm's 4 Gi
     'clips-per-video': { type: 'string', valueName: 'N', description: 'clips per test video, starts spread evenly over it (1: from its first frame)', defaultText: '1' },
     tile: { type: 'string', valueName: 'PX', description: 'predict large frames in tiles of this side; 0: always whole frames', defaultText: String(DEFAULT_TILE_SIZE) },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
+    threads: { type: 'string', valueName: 'N', description: 'threads of the wasm backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
   },
   examples: ['nextframe evaluate -n mine -t data/mine/frames/test -r 16', 'nextframe evaluate --manifest demo --compare demo-nonadversarial'],
   run: runEvaluate,
@@ -66,7 +67,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   const clipsPerVideo = numberOption('clips-per-video', str('clips-per-video'), { integer: true, min: 1 }) ?? stage.clipsPerVideo ?? 1;
   const tileSize = numberOption('tile', str('tile'), { integer: true, min: 0 }) ?? stage.tileSize ?? DEFAULT_TILE_SIZE;
   await listFrameFolders(path.resolve(testDir)); // a missing or unreadable test folder fails here, before the backend starts
-  process.stderr.write(`${describeBackend(await initBackend(str('backend')))}\n`);
+  process.stderr.write(`${describeBackend(await initBackend(str('backend'), str('threads')))}\n`);
   // Everything is written into a staging folder that replaces runs/NAME/eval only when complete:
   // a failed or killed evaluation leaves the previous one as it was.
   const outDir = path.join(runDir, 'eval');

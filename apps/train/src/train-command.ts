@@ -32,6 +32,7 @@ Configuration: flags override the manifest's stages.train, which overrides the p
     history: { type: 'string', valueName: 'N', description: 'input frames (the clips must hold N + 1)', defaultText: '4' },
     seed: { type: 'string', valueName: 'S', description: 'seeds initial weights and data order', defaultText: '0' },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
+    threads: { type: 'string', valueName: 'N', description: 'threads of the wasm backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
     set: { type: 'string', multiple: true, valueName: 'FIELD=VALUE', description: 'override a model/loss/optimiser field (repeatable)' },
     load_path: { type: 'string', short: 'l', aliases: ['load-path'], valueName: 'DIR', description: 'start from the weights of this checkpoint folder' },
     resume: { type: 'boolean', description: 'continue from the newest checkpoint of this run' },
@@ -62,7 +63,10 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
     process.stdout.write(`${JSON.stringify(options, null, 2)}\n`);
     return 0;
   }
-  const backend = await initBackend(typeof parsed.values.backend === 'string' ? parsed.values.backend : undefined);
+  const backend = await initBackend(
+    typeof parsed.values.backend === 'string' ? parsed.values.backend : undefined,
+    typeof parsed.values.threads === 'string' ? parsed.values.threads : undefined,
+  );
   process.stderr.write(`${describeBackend(backend)}\n`);
   let stopRequested = false;
   const onSignal = (signal: string) => {

@@ -1,2 +1,12 @@
-export { BACKEND_REQUESTS, BackendError, describeBackend, initBackend, type BackendChoice, type BackendRequest } from './init-backend';
+export {
+  BACKEND_REQUESTS,
+  BackendError,
+  describeBackend,
+  initBackend,
+  resolveThreads,
+  type BackendChoice,
+  type BackendRequest,
+  type ThreadsRequest,
+} from './init-backend';
 export { registerWasmConvGradients } from './wasm-conv-gradients';
+export { MAX_WASM_THREADS, THREADED_WASM_VERSION, ThreadedWasmError, startThreadedWasm, stopThreadedWasm } from './wasm-threads';

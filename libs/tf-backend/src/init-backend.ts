@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's CommonJS build registers no gradients; the @tensorflow/tfjs bundle registers them all
@@ -5,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { NextframeError } from '@nextframe/errors';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
+import { MAX_WASM_THREADS, startThreadedWasm, stopThreadedWasm } from './wasm-threads';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -16,56 +18,98 @@ export interface BackendChoice {
   package: string;
   /** Whether it runs on a GPU (tfjs-node-gpu). */
   gpu: boolean;
-  /** CPU threads it computes with. */
+  /** CPU threads it computes with (0: the native library decides). */
   threads: number;
+  /** Why that many threads (`all cores`, `--threads 1`, …). */
+  threadsWhy: string;
   /** Why each better backend was not used (empty when the best one was). */
   skipped: string[];
+  /** Things the user asked for that were adjusted (one line each). */
+  warnings: string[];
+}
+
+/** Threads asked for: a count and where it came from. */
+export interface ThreadsRequest {
+  threads: number;
+  why: string;
+  warnings: string[];
 }
 
 export class BackendError extends NextframeError {}
 
 /**
+ * How many threads the wasm backend runs: `threads` (from `--threads`), else `NEXTFRAME_THREADS`,
+ * else every core (`os.availableParallelism()`), at most the cores and at most the wasm build's 8.
+ * A value that is not a positive integer is an error; more than that is used as the most allowed,
+ * with a warning saying so.
+ */
+export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv = process.env): ThreadsRequest {
+  const cores = Math.max(1, os.availableParallelism());
+  const limit = Math.min(cores, MAX_WASM_THREADS);
+  const [raw, source] = threads !== undefined ? [String(threads), '--threads'] : env.NEXTFRAME_THREADS ? [env.NEXTFRAME_THREADS, 'NEXTFRAME_THREADS'] : [undefined, ''];
+  if (raw === undefined) {
+    return { threads: limit, why: limit === cores ? (cores === 1 ? 'this machine has 1 core' : 'all cores') : `the wasm build's most; ${cores} cores`, warnings: [] };
+  }
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 1) {
+    throw new BackendError(`${source} must be a whole number of threads, at least 1, got '${raw}'`);
+  }
+  if (value <= limit) return { threads: value, why: `${source} ${value}`, warnings: [] };
+  const bound = limit === cores ? `this machine has ${cores} core${cores === 1 ? '' : 's'}` : `the wasm build runs at most ${MAX_WASM_THREADS}`;
+  return { threads: limit, why: `${source} ${value}, capped`, warnings: [`${source} ${value}: ${bound}, using ${limit} thread${limit === 1 ? '' : 's'}`] };
+}
+
+/**
  * Choose and start the TensorFlow.js backend. `auto` tries `@tensorflow/tfjs-node-gpu`, then
  * `@tensorflow/tfjs-node` (only where their native libtensorflow loads), then `wasm` (XNNPACK,
- * with nextframe's convolution-gradient kernels), then `cpu`. The request comes from the argument,
- * else `NEXTFRAME_BACKEND`, else `auto`.
+ * with nextframe's convolution-gradient kernels; multi-threaded, see `resolveThreads`), then
+ * `cpu`. The request comes from the argument, else `NEXTFRAME_BACKEND`, else `auto`.
  */
-export async function initBackend(request: string = process.env.NEXTFRAME_BACKEND || 'auto'): Promise<BackendChoice> {
+export async function initBackend(request: string = process.env.NEXTFRAME_BACKEND || 'auto', threads?: string | number): Promise<BackendChoice> {
   if (!BACKEND_REQUESTS.includes(request as BackendRequest)) {
     throw new BackendError(`unknown backend '${request}' (choose ${BACKEND_REQUESTS.join(', ')})`);
   }
+  const wanted = resolveThreads(threads);
+  const warnings = [...wanted.warnings];
   const skipped: string[] = [];
   if (request === 'auto' || request === 'tensorflow') {
     for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
       const failure = await tryNative(pkg);
       if (!failure) {
-        return { name: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), threads: 0, skipped };
+        if (threads !== undefined || process.env.NEXTFRAME_THREADS) warnings.push('--threads/NEXTFRAME_THREADS apply to the wasm backend only');
+        return { name: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), threads: 0, threadsWhy: 'native TensorFlow decides', skipped, warnings };
       }
       skipped.push(`${pkg}: ${failure}`);
     }
     if (request === 'tensorflow') throw new BackendError(`the tensorflow backend is not available (${skipped.join('; ')})`);
   }
   if (request === 'auto' || request === 'wasm') {
-    const failure = await tryWasm();
-    if (!failure) return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', gpu: false, threads: 1, skipped };
-    if (request === 'wasm') throw new BackendError(`the wasm backend did not start (${failure})`);
-    skipped.push(`wasm: ${failure}`);
+    const started = await tryWasm(wanted);
+    if (typeof started !== 'string') {
+      return { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', gpu: false, threads: started.threads, threadsWhy: started.why, skipped, warnings: started.warnings };
+    }
+    if (request === 'wasm') throw new BackendError(`the wasm backend did not start (${started})`);
+    skipped.push(`wasm: ${started}`);
   }
   await import('@tensorflow/tfjs-backend-cpu');
   if (!(await tf.setBackend('cpu'))) throw new BackendError('the cpu backend did not start');
   await tf.ready();
-  return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', gpu: false, threads: 1, skipped };
+  return { name: 'cpu', package: '@tensorflow/tfjs-backend-cpu', gpu: false, threads: 1, threadsWhy: 'plain JavaScript', skipped, warnings };
 }
 
-/** One line for the user: `backend: wasm (XNNPACK, 1 thread); not used: …`. */
+/**
+ * One line for the user, `backend: wasm (XNNPACK, SIMD, 2 threads: all cores); not used: …`,
+ * then a `warning: …` line for each adjusted request.
+ */
 export function describeBackend(choice: BackendChoice): string {
   const what =
     choice.name === 'tensorflow'
       ? `tensorflow (${choice.package}${choice.gpu ? ', GPU' : ', CPU'})`
       : choice.name === 'wasm'
-        ? 'wasm (XNNPACK, 1 thread: Node has no wasm threads)'
+        ? `wasm (XNNPACK, SIMD, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}: ${choice.threadsWhy})`
         : 'cpu (plain JavaScript, slow)';
-  return `backend: ${what}${choice.skipped.length ? `; not used: ${choice.skipped.join('; ')}` : ''}`;
+  const line = `backend: ${what}${choice.skipped.length ? `; not used: ${choice.skipped.join('; ')}` : ''}`;
+  return [line, ...choice.warnings.map((w) => `warning: ${w}`)].join('\n');
 }
 
 async function tryNative(pkg: string): Promise<string | undefined> {
@@ -90,15 +134,34 @@ async function tryNative(pkg: string): Promise<string | undefined> {
   }
 }
 
-async function tryWasm(): Promise<string | undefined> {
+/** The package's own (single-threaded) `wasm` factory, kept to switch back to it. */
+let singleThreadedWasm: { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined;
+
+/** Start wasm with the threads asked for; a threaded start that fails falls back to 1 thread, saying why. */
+async function tryWasm(wanted: ThreadsRequest): Promise<ThreadsRequest | string> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    singleThreadedWasm ??= (tf.engine() as unknown as { registryFactory: Record<string, typeof singleThreadedWasm> }).registryFactory.wasm;
     wasm.setWasmPaths(`${dist}${path.sep}`);
     registerWasmConvGradients();
+    if (wanted.threads > 1) {
+      try {
+        await startThreadedWasm(wanted.threads);
+        return wanted;
+      } catch (error) {
+        wanted = { threads: 1, why: 'the threaded build did not start', warnings: [...wanted.warnings, `wasm threads did not start (${firstLine(error)}): using 1 thread`] };
+      }
+    }
+    stopThreadedWasm();
+    if (!singleThreadedWasm) return 'the package registered no wasm backend';
+    if (tf.findBackendFactory('wasm') !== singleThreadedWasm.factory) {
+      if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+      tf.registerBackend('wasm', singleThreadedWasm.factory, singleThreadedWasm.priority);
+    }
     if (!(await tf.setBackend('wasm'))) return 'backend did not start';
     await tf.ready();
-    return undefined;
+    return wanted;
   } catch (error) {
     return firstLine(error);
   }
