@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // (into tfjs-core's global registry) along with the cpu backend.
 import '@tensorflow/tfjs';
 import { NextframeError } from '@nextframe/errors';
+import { registerWasmChunkedConv } from './wasm-chunked-conv';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
+import { registerWasmTransposedMatMul } from './wasm-transposed-matmul';
 import { MAX_WASM_THREADS, startThreadedWasm, stopThreadedWasm } from './wasm-threads';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -145,6 +147,8 @@ async function tryWasm(wanted: ThreadsRequest): Promise<ThreadsRequest | string>
     singleThreadedWasm ??= (tf.engine() as unknown as { registryFactory: Record<string, typeof singleThreadedWasm> }).registryFactory.wasm;
     wasm.setWasmPaths(`${dist}${path.sep}`);
     registerWasmConvGradients();
+    registerWasmChunkedConv();
+    registerWasmTransposedMatMul();
     if (wanted.threads > 1) {
       try {
         await startThreadedWasm(wanted.threads);

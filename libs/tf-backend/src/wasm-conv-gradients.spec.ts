@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { SeededRandom } from '@nextframe/random';
-import { describeBackend, initBackend } from './index';
+import * as os from 'node:os';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { MAX_WASM_THREADS, describeBackend, initBackend } from './index';
 
 /** Gradients of Σ conv2d(x, w) · r with respect to x and w (r fixed random weights). */
 function convGradients(x: Float32Array, xShape: number[], w: Float32Array, wShape: number[], r: Float32Array, pad: 'same' | 'valid') {
@@ -21,9 +23,16 @@ function random(n: number, rng: SeededRandom): Float32Array {
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 }
 
-describe('wasm convolution gradients (forward-convolution kernels)', () => {
+const cores = Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+
+describe.each([
+  ['1 thread (tfjs single-threaded build)', 1],
+  [`${cores} threads (threaded build)`, cores],
+])('wasm convolution gradients (forward-convolution kernels), %s', (_label: string, threads: number) => {
   beforeAll(async () => {
-    expect((await initBackend('wasm')).name).toBe('wasm');
+    const choice = await initBackend('wasm', threads);
+    expect(choice).toMatchObject({ name: 'wasm', threads });
+    expect(getThreadsCount()).toBe(threads);
     // Both gradient kernels are ours (the backend has no filter-gradient kernel of its own).
     expect((tf.getKernel('Conv2DBackpropInput', 'wasm') as unknown as { nextframe?: boolean }).nextframe).toBe(true);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
@@ -49,6 +58,7 @@ describe('wasm convolution gradients (forward-convolution kernels)', () => {
     const r = random(outShape.reduce((a, b) => a * b), rng);
     const cpu = convGradients(x, xShape, w, wShape, r, mode);
     await tf.setBackend('wasm');
+    expect(getThreadsCount()).toBe(threads);
     const before = tf.memory().numTensors;
     const wasm = convGradients(x, xShape, w, wShape, r, mode);
     expect(tf.memory().numTensors).toBe(before);
@@ -87,7 +97,7 @@ describe('initBackend', () => {
     expect(['tensorflow', 'wasm']).toContain(choice.name);
     if (choice.name === 'wasm') {
       expect(choice.skipped).toEqual([expect.stringMatching(/^@tensorflow\/tfjs-node-gpu: /), expect.stringMatching(/^@tensorflow\/tfjs-node: /)]);
-      expect(describeBackend(choice)).toMatch(/^backend: wasm \(XNNPACK, 1 thread: Node has no wasm threads\); not used: @tensorflow\/tfjs-node-gpu: /);
+      expect(describeBackend(choice)).toMatch(/^backend: wasm \(XNNPACK, SIMD, \d threads?: (all cores|this machine has 1 core)\); not used: @tensorflow\/tfjs-node-gpu: /);
     }
     expect(tf.getBackend()).toBe(choice.name);
   });

@@ -1,12 +1,5 @@
-import {
-  getKernel,
-  registerKernel,
-  unregisterKernel,
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { isUnitStride, runWasmKernel as run, type ConvAttrs, type WasmBackendHandle as Backend } from './wasm-kernel-calls';
 
 /**
  * Convolution gradients for the wasm backend, computed with forward convolutions (XNNPACK):
@@ -53,23 +46,29 @@ export function registerWasmConvGradients(): void {
   });
 }
 
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | number[][];
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: string;
-  dilations?: number | [number, number];
-}
-
-interface Backend {
-  disposeData(dataId: object): void;
-}
-
-function isUnitStride(attrs: ConvAttrs): boolean {
-  const pair = (v: number | [number, number] | undefined) => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v);
-  const [sh, sw] = pair(attrs.strides);
-  const [dh, dw] = pair(attrs.dilations);
-  return sh === 1 && sw === 1 && dh === 1 && dw === 1 && attrs.dataFormat !== 'NCHW';
+/**
+ * `w[kh, kw, in, out]` → `w'[kh, kw, out, in]` with both spatial axes reversed, in one pass over
+ * the wasm heap: tfjs 4.22's wasm `Reverse` took about 4 ms per small-preset filter, single-threaded,
+ * more than the convolution it prepares for some layers.
+ */
+function flipAndSwapFilter(filter: TensorInfo, backend: Backend): TensorInfo {
+  const [kh, kw, cin, cout] = filter.shape;
+  const out = backend.makeOutput([kh, kw, cout, cin], 'float32');
+  // Views taken after the allocation, which may have grown the heap.
+  const src = backend.typedArrayFromHeap(filter);
+  const dst = backend.typedArrayFromHeap(out);
+  const plane = cin * cout;
+  for (let i = 0; i < kh; i++) {
+    for (let j = 0; j < kw; j++) {
+      const from = (i * kw + j) * plane;
+      const to = ((kh - 1 - i) * kw + (kw - 1 - j)) * plane;
+      for (let o = 0; o < cout; o++) {
+        const row = to + o * cin;
+        for (let c = 0; c < cin; c++) dst[row + c] = src[from + c * cout + o];
+      }
+    }
+  }
+  return out;
 }
 
 /** Top/bottom/left/right padding of a stride-1 convolution, as tfjs computes it. */
@@ -83,19 +82,11 @@ function paddingOf(pad: ConvAttrs['pad'], kh: number, kw: number): [number, numb
   return [pad[1][0], pad[1][1], pad[2][0], pad[2][1]];
 }
 
-function run(name: string, inputs: Record<string, TensorInfo>, backend: unknown, attrs: NamedAttrMap): TensorInfo {
-  const kernel = getKernel(name, 'wasm');
-  if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
-  return (kernel.kernelFunc as KernelFunc)({ inputs, backend: backend as never, attrs }) as TensorInfo;
-}
-
 function backpropInput(inputs: { dy: TensorInfo; filter: TensorInfo }, backend: unknown, attrs: ConvAttrs & { inputShape: number[] }): TensorInfo {
   const [kh, kw] = inputs.filter.shape;
   const [pt, pb, pl, pr] = paddingOf(attrs.pad, kh, kw);
   const b = backend as Backend;
-  const flipped = run('Reverse', { x: inputs.filter }, backend, { dims: [0, 1] });
-  const swapped = run('Transpose', { x: flipped }, backend, { perm: [0, 1, 3, 2] });
-  b.disposeData(flipped.dataId);
+  const swapped = flipAndSwapFilter(inputs.filter, b);
   const dx = run('Conv2D', { x: inputs.dy, filter: swapped }, backend, {
     strides: [1, 1],
     pad: [[0, 0], [kh - 1 - pt, kh - 1 - pb], [kw - 1 - pl, kw - 1 - pr], [0, 0]],
