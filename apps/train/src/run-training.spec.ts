@@ -18,7 +18,7 @@ let clipsDir: string;
 const tiny: ModelConfig = tinyModelConfig({ batchSize: 2 });
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initBackend('wasm', 2); // the threaded build where there are 2 cores: determinism and resume are tested on it
   const frames = path.join(tempDir(), 'frames');
   await writeFrameFolder(path.join(frames, 'a'), noiseFrames(40, 36, 8));
   await writeFrameFolder(path.join(frames, 'b'), noiseFrames(36, 40, 8));
@@ -116,6 +116,15 @@ describe('runTraining', () => {
     expect(resumed.step).toBe(6);
     const weights = (name: string) => fs.readFile(path.join(tempDir(), 'runs', name, 'checkpoints', 'step-000000006', 'weights.bin'));
     expect((await weights('interrupted')).equals(await weights('whole'))).toBe(true);
+
+    // The single-threaded build trains the very same weights, bit for bit.
+    await initBackend('wasm', 1);
+    try {
+      await runTraining(options('one-thread', { steps: 6, modelSaveFreq: 100 }));
+    } finally {
+      await initBackend('wasm', 2);
+    }
+    expect((await weights('one-thread')).equals(await weights('whole'))).toBe(true);
   });
 
   it('stops on a NaN or infinite loss and keeps the last good checkpoint', async () => {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCommand } from '@nextframe/cli-kit';
 import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 
 const tinyArgs = () => [
-  '--clips', clipsDir, '-n', 'cli', '--preset', 'small', '--batch-size', '2', '--backend', 'wasm',
+  '--clips', clipsDir, '-n', 'cli', '--preset', 'small', '--batch-size', '2', '--backend', 'wasm', '--threads', '2',
   '--set', 'generator=[{"featureMaps":[12,8,3],"kernelSizes":[3,3]},{"featureMaps":[15,8,3],"kernelSizes":[3,3]},{"featureMaps":[15,8,3],"kernelSizes":[3,3]},{"featureMaps":[15,8,3],"kernelSizes":[3,3]}]',
   '--stats_freq', '1',
 ];
@@ -49,7 +50,8 @@ describe('nextframe train', () => {
     child.kill('SIGINT');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^backend: wasm/m);
+    // The threaded build's workers must not keep the process alive after Ctrl-C (nor after the resumed run below).
+    expect(stderr).toMatch(os.availableParallelism() >= 2 ? /^backend: wasm \(XNNPACK, SIMD, 2 threads: --threads 2\)/m : /^backend: wasm/m);
     expect(stderr).toContain('SIGINT: stopping after this step and writing a checkpoint');
     const step = Number(/stopped at step (\d+)/.exec(stdout)?.[1]);
     expect(step).toBeGreaterThanOrEqual(3);
@@ -59,6 +61,21 @@ describe('nextframe train', () => {
     expect(resumed.status).toBe(0);
     expect(resumed.stderr).toContain(`resuming from step ${step}`);
     expect(resumed.stdout).toContain(`train: ${step + 2} steps done`);
+  });
+
+  it('refuses a bad --threads in one line, before writing anything', () => {
+    for (const [value, message] of [
+      ['0', "error: --threads must be a whole number of threads, at least 1, got '0'"],
+      ['x', "error: --threads must be a whole number of threads, at least 1, got 'x'"],
+    ]) {
+      const result = spawnSync(process.execPath, [BIN, 'train', '--clips', clipsDir, '-n', 'bad-threads', '--backend', 'wasm', '--threads', value], { encoding: 'utf8', cwd: tempDir() });
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim()).toBe(message);
+    }
+    const env = { ...process.env, NEXTFRAME_THREADS: 'many' };
+    const fromEnv = spawnSync(process.execPath, [BIN, 'train', '--clips', clipsDir, '-n', 'bad-threads', '--backend', 'wasm'], { encoding: 'utf8', cwd: tempDir(), env });
+    expect(fromEnv.stderr.trim()).toBe("error: NEXTFRAME_THREADS must be a whole number of threads, at least 1, got 'many'");
+    expect(existsSync(path.join(tempDir(), 'runs', 'bad-threads'))).toBe(false);
   });
 
   it('names a missing clip store in one line', () => {

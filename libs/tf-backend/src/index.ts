@@ -9,6 +9,6 @@ export {
   type ThreadsRequest,
 } from './init-backend';
 export { registerWasmConvGradients } from './wasm-conv-gradients';
-export { MAX_WASM_THREADS, THREADED_WASM_VERSION, ThreadedWasmError, startThreadedWasm, stopThreadedWasm } from './wasm-threads';
+export { MAX_WASM_THREADS, THREADED_WASM_VERSION, ThreadedWasmError, startSingleThreadedWasm, startThreadedWasm, stopThreadedWasm } from './wasm-threads';
 export { MAX_CONV_REDUCTION, convChunkChannels, registerWasmChunkedConv } from './wasm-chunked-conv';
 export { registerWasmTransposedMatMul } from './wasm-transposed-matmul';

@@ -4,11 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's CommonJS build registers no gradients; the @tensorflow/tfjs bundle registers them all
 // (into tfjs-core's global registry) along with the cpu backend.
 import '@tensorflow/tfjs';
-import { NextframeError } from '@nextframe/errors';
+import { NextframeError, UsageError } from '@nextframe/errors';
 import { registerWasmChunkedConv } from './wasm-chunked-conv';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
 import { registerWasmTransposedMatMul } from './wasm-transposed-matmul';
-import { MAX_WASM_THREADS, startThreadedWasm, stopThreadedWasm } from './wasm-threads';
+import { MAX_WASM_THREADS, startSingleThreadedWasm, startThreadedWasm } from './wasm-threads';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -54,7 +54,7 @@ export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv
   }
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(value) || value < 1) {
-    throw new BackendError(`${source} must be a whole number of threads, at least 1, got '${raw}'`);
+    throw new UsageError(`${source} must be a whole number of threads, at least 1, got '${raw}'`);
   }
   if (value <= limit) return { threads: value, why: `${source} ${value}`, warnings: [] };
   const bound = limit === cores ? `this machine has ${cores} core${cores === 1 ? '' : 's'}` : `the wasm build runs at most ${MAX_WASM_THREADS}`;
@@ -136,15 +136,11 @@ async function tryNative(pkg: string): Promise<string | undefined> {
   }
 }
 
-/** The package's own (single-threaded) `wasm` factory, kept to switch back to it. */
-let singleThreadedWasm: { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined;
-
 /** Start wasm with the threads asked for; a threaded start that fails falls back to 1 thread, saying why. */
 async function tryWasm(wanted: ThreadsRequest): Promise<ThreadsRequest | string> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-    singleThreadedWasm ??= (tf.engine() as unknown as { registryFactory: Record<string, typeof singleThreadedWasm> }).registryFactory.wasm;
     wasm.setWasmPaths(`${dist}${path.sep}`);
     registerWasmConvGradients();
     registerWasmChunkedConv();
@@ -157,14 +153,7 @@ async function tryWasm(wanted: ThreadsRequest): Promise<ThreadsRequest | string>
         wanted = { threads: 1, why: 'the threaded build did not start', warnings: [...wanted.warnings, `wasm threads did not start (${firstLine(error)}): using 1 thread`] };
       }
     }
-    stopThreadedWasm();
-    if (!singleThreadedWasm) return 'the package registered no wasm backend';
-    if (tf.findBackendFactory('wasm') !== singleThreadedWasm.factory) {
-      if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
-      tf.registerBackend('wasm', singleThreadedWasm.factory, singleThreadedWasm.priority);
-    }
-    if (!(await tf.setBackend('wasm'))) return 'backend did not start';
-    await tf.ready();
+    await startSingleThreadedWasm();
     return wanted;
   } catch (error) {
     return firstLine(error);

@@ -47,6 +47,27 @@ interface WebAssemblyApi {
 const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 let current: ThreadedModule | undefined;
+/** The package's own (single-threaded) `wasm` factory, kept to switch back to it. */
+let singleThreaded: { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined;
+
+function keepSingleThreadedFactory(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-backend-wasm'); // registers it on first import
+  singleThreaded ??= (tf.engine() as unknown as { registryFactory: Record<string, typeof singleThreaded> }).registryFactory.wasm;
+}
+
+/** Make tfjs's own single-threaded SIMD build the `wasm` backend again (the default when nothing else was started). */
+export async function startSingleThreadedWasm(): Promise<void> {
+  keepSingleThreadedFactory();
+  stopThreadedWasm();
+  if (!singleThreaded) throw new ThreadedWasmError('@tensorflow/tfjs-backend-wasm registered no wasm backend');
+  if (tf.findBackendFactory('wasm') !== singleThreaded.factory) {
+    if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+    tf.registerBackend('wasm', singleThreaded.factory, singleThreaded.priority);
+  }
+  if (!(await tf.setBackend('wasm'))) throw new ThreadedWasmError('the wasm backend did not start');
+  await tf.ready();
+}
 
 /**
  * Register tfjs's *threaded* SIMD wasm build as the `wasm` backend, running XNNPACK on
@@ -127,6 +148,7 @@ export async function startThreadedWasm(threads: number): Promise<void> {
     return module;
   };
 
+  keepSingleThreadedFactory();
   stopThreadedWasm();
   if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
   tf.registerBackend(
