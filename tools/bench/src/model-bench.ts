@@ -1,13 +1,13 @@
 /**
- * Training and inference speed of the networks (issue #4). Not a test.
- *   npx nx run bench:model            (or: node --require tsx/cjs tools/bench/src/model-bench.ts [--backend wasm] [--iterations N])
+ * Training and inference speed of the networks (issues #4, #10). Not a test.
+ *   npx nx run bench:model     (or: node --require tsx/cjs tools/bench/src/model-bench.ts [--presets small,paper] [--iterations N])
  *
- * Per preset on the active backend: ms per adversarial iteration (a discriminator step on one
- * batch, then a generator step on another; batch 8 of 32×32) and per non-adversarial generator
- * step, the GFLOP/s those reach (FLOPs counted from the networks' shapes: a training step is
- * about 3× its forward pass), and ms of full-frame (210×160) inference. Reference on this kind of
- * 2-core machine: PyTorch 1.13 CPU, 4.8 s per paper adversarial iteration, 2.1 s per generator
- * step (docs/model-spec.md).
+ * One run measures, per preset, on the wasm backend with 1 thread and with every core (each in
+ * its own child process, one after the other), and — where Debian's python3-torch is installed —
+ * the same networks in PyTorch on CPU with the same thread counts (tools/bench/src/model-bench-torch.py):
+ * ms per adversarial iteration (a discriminator step on one batch, then a generator step on
+ * another; batch 8 of 32×32), per non-adversarial generator step, and per full-frame (210×160)
+ * inference, with the GFLOP/s those reach (FLOPs counted from the networks' shapes).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -22,9 +22,12 @@ import {
   scaleSize,
   type ModelConfig,
 } from '@nextframe/model';
-import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { MAX_WASM_THREADS, describeBackend, initBackend } from '@nextframe/tf-backend';
 
-const REFERENCE = { adversarialMs: 4800, generatorStepMs: 2100 };
+const FRAME: [number, number] = [160, 210];
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -73,7 +76,7 @@ async function benchPreset(preset: string, runs: number) {
     generatorStep({ generator: g, discriminator: d }, optimizers.generator, b, { adversarial: true });
   });
   const generatorStepMs = await timeIt(runs, () => generatorStep({ generator: g }, optimizers.generator, b, { adversarial: false }));
-  const frame = tf.randomUniform([1, 160, 210, 12], -1, 1, 'float32', 3) as tf.Tensor4D;
+  const frame = tf.randomUniform([1, ...FRAME, 12], -1, 1, 'float32', 3) as tf.Tensor4D;
   const inferenceMs = await timeIt(runs, () => g.predict(frame).dispose());
   const flops = forwardFlops(config);
   // D step: G forward, D forward+backward on real and fake; G step: G forward+backward, D forward+input-gradient.
@@ -92,12 +95,6 @@ async function benchPreset(preset: string, runs: number) {
     generatorStepMs: Math.round(generatorStepMs),
     generatorStepGflops: round(generatorStepFlops / 1e9 / (generatorStepMs / 1000)),
     fullFrameInferenceMs: Math.round(inferenceMs),
-    ...(preset === 'paper'
-      ? {
-          vsPyTorchAdversarial: `${round(adversarialMs / REFERENCE.adversarialMs)}× the reference time`,
-          vsPyTorchGeneratorStep: `${round(generatorStepMs / REFERENCE.generatorStepMs)}× the reference time`,
-        }
-      : {}),
   };
 }
 
@@ -105,20 +102,70 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-async function main(): Promise<void> {
-  const choice = await initBackend(argument('backend'));
-  console.log(describeBackend(choice));
-  const presets = (argument('presets') ?? 'small,paper').split(',');
-  const results = [];
-  for (const preset of presets) {
-    const runs = Number(argument('iterations')) || (preset === 'paper' ? 2 : 5);
-    const r = await benchPreset(preset, runs);
-    console.log(JSON.stringify(r));
-    results.push(r);
+type Measured = { adversarialIterationMs: number; generatorStepMs: number; fullFrameInferenceMs: number };
+
+/** Child mode: one backend, one thread count, every preset; one JSON line per preset. */
+async function child(): Promise<void> {
+  const choice = await initBackend('wasm', argument('threads'));
+  console.error(describeBackend(choice));
+  for (const preset of (argument('presets') ?? 'small,paper').split(',')) {
+    const runs = Number(argument('iterations')) || (preset === 'paper' ? 1 : 4);
+    console.log(`RESULT ${JSON.stringify({ threads: choice.threads, ...(await benchPreset(preset, runs)) })}`);
   }
-  console.log(JSON.stringify({ backend: choice.name, results }, null, 2));
 }
 
+/** A python3 that has torch, or undefined. */
+function findTorchPython(): string | undefined {
+  for (const candidate of [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[]) {
+    if (spawnSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return candidate;
+  }
+  return undefined;
+}
+
+function runChild(command: string, args: string[], input?: string): Record<string, unknown>[] {
+  const run = spawnSync(command, args, { input, encoding: 'utf8', maxBuffer: 1 << 26 });
+  process.stderr.write(run.stderr ?? '');
+  if (run.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${run.status})`);
+  return run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('RESULT ') || l.startsWith('{'))
+    .map((l) => JSON.parse(l.replace(/^RESULT /, '')));
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--child')) return child();
+  const presets = (argument('presets') ?? 'small,paper').split(',');
+  const all = Math.min(os.availableParallelism(), MAX_WASM_THREADS);
+  const threadCounts = [...new Set([1, all])];
+  const python = findTorchPython();
+  console.log(python ? `PyTorch: ${python}` : 'PyTorch: not installed (apt-get install python3-torch), its column is skipped');
+  const rows: { preset: string; threads: number; ours: Measured; torch?: Measured }[] = [];
+  for (const threads of threadCounts) {
+    const extra = argument('iterations') ? ['--iterations', argument('iterations') as string] : [];
+    const ours = runChild(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', '--threads', String(threads), '--presets', presets.join(','), ...extra]);
+    for (const result of ours) {
+      const preset = String(result.preset);
+      let torch: Measured | undefined;
+      if (python) {
+        const job = { config: resolveModelConfig(preset), threads, runs: preset === 'paper' ? 2 : 4, frame: FRAME };
+        [torch] = runChild(python, [path.join(__dirname, 'model-bench-torch.py')], JSON.stringify(job)) as unknown as Measured[];
+      }
+      rows.push({ preset, threads, ours: result as unknown as Measured, torch });
+      console.log(JSON.stringify(rows[rows.length - 1]));
+    }
+  }
+  const ms = (x: number) => (x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+  const cell = (row: (typeof rows)[number], key: keyof Measured) => {
+    const single = rows.find((r) => r.preset === row.preset && r.threads === 1);
+    const speedup = single && row.threads > 1 ? `, ${round(single.ours[key] / row.ours[key])}× 1 thread` : '';
+    const torch = row.torch ? `, ${round(row.ours[key] / row.torch[key])}× PyTorch's ${ms(row.torch[key])}` : '';
+    return `${ms(row.ours[key])}${speedup}${torch}`;
+  };
+  console.log('\n| preset | threads | adversarial iteration | generator step | full-frame (210×160) inference |\n| --- | --- | --- | --- | --- |');
+  for (const row of rows) {
+    console.log(`| \`${row.preset}\` | ${row.threads} | ${cell(row, 'adversarialIterationMs')} | ${cell(row, 'generatorStepMs')} | ${cell(row, 'fullFrameInferenceMs')} |`);
+  }
+}
 main().catch((error) => {
   console.error(error);
   process.exitCode = 1;
