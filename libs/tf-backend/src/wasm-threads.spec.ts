@@ -55,9 +55,7 @@ describe('resolveThreads', () => {
 
 describe('the threaded wasm build under Node', () => {
   it(`is the pinned tfjs ${THREADED_WASM_VERSION}, and starts with the threads asked for (fails here if a tfjs upgrade changed its internals)`, async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     expect(require('@tensorflow/tfjs-backend-wasm/package.json').version).toBe(THREADED_WASM_VERSION);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const workspace = require(path.join(ROOT, 'package.json')) as { dependencies: Record<string, string> };
     expect(workspace.dependencies['@tensorflow/tfjs-backend-wasm']).toBe(THREADED_WASM_VERSION);
     expect(workspace.dependencies['@tensorflow/tfjs-core']).toBe(THREADED_WASM_VERSION);

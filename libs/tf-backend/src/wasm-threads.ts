@@ -51,7 +51,6 @@ let current: ThreadedModule | undefined;
 let singleThreaded: { factory: () => tf.KernelBackend | Promise<tf.KernelBackend>; priority: number } | undefined;
 
 function keepSingleThreadedFactory(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('@tensorflow/tfjs-backend-wasm'); // registers it on first import
   singleThreaded ??= (tf.engine() as unknown as { registryFactory: Record<string, typeof singleThreaded> }).registryFactory.wasm;
 }
