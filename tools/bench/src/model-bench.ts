@@ -10,22 +10,12 @@
  * inference, with the GFLOP/s those reach (FLOPs counted from the networks' shapes).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  createDiscriminator,
-  createGenerator,
-  createOptimizers,
-  discriminatorStep,
-  disposeBatch,
-  generatorStep,
-  prepareBatch,
-  resolveModelConfig,
-  scaleSize,
-  type ModelConfig,
-} from '@nextframe/model';
+import { generatorStep, resolveModelConfig, scaleSize, type ModelConfig } from '@nextframe/model';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_WASM_THREADS, describeBackend, initBackend } from '@nextframe/tf-backend';
+import { benchTraining } from './bench-training';
 
 const FRAME: [number, number] = [160, 210];
 
@@ -63,30 +53,18 @@ async function timeIt(runs: number, body: () => void): Promise<number> {
 }
 
 async function benchPreset(preset: string, runs: number) {
-  const config = resolveModelConfig(preset);
-  const g = createGenerator(config, 1);
-  const d = createDiscriminator(config, 1);
-  const optimizers = createOptimizers(config);
-  const clipsA = tf.randomUniform([8, 32, 32, 15], -1, 1, 'float32', 1) as tf.Tensor4D;
-  const clipsB = tf.randomUniform([8, 32, 32, 15], -1, 1, 'float32', 2) as tf.Tensor4D;
-  const a = prepareBatch(clipsA, config);
-  const b = prepareBatch(clipsB, config);
-  const adversarialMs = await timeIt(runs, () => {
-    discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, a);
-    generatorStep({ generator: g, discriminator: d }, optimizers.generator, b, { adversarial: true });
-  });
-  const generatorStepMs = await timeIt(runs, () => generatorStep({ generator: g }, optimizers.generator, b, { adversarial: false }));
+  const bench = benchTraining(preset);
+  const { config, generator: g, optimizers } = bench;
+  const adversarialMs = await timeIt(runs, bench.adversarialIteration);
+  const generatorStepMs = await timeIt(runs, () => generatorStep({ generator: g }, optimizers.generator, bench.batches[1], { adversarial: false }));
   const frame = tf.randomUniform([1, ...FRAME, 12], -1, 1, 'float32', 3) as tf.Tensor4D;
   const inferenceMs = await timeIt(runs, () => g.predict(frame).dispose());
   const flops = forwardFlops(config);
   // D step: G forward, D forward+backward on real and fake; G step: G forward+backward, D forward+input-gradient.
   const adversarialFlops = 8 * (flops.generator + 2 * 3 * flops.discriminator + 3 * flops.generator + 2 * flops.discriminator);
   const generatorStepFlops = 8 * 3 * flops.generator;
-  tf.dispose([clipsA, clipsB, frame]);
-  disposeBatch(a);
-  disposeBatch(b);
-  g.dispose();
-  d.dispose();
+  frame.dispose();
+  bench.dispose();
   return {
     preset,
     generatorForwardGflopPerSample: round(flops.generator / 1e9),

@@ -8,8 +8,8 @@
  * the clip store's prefetching iterator, about 5 ms a batch (`bench:crop`), off the step's path.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createDiscriminator, createGenerator, createOptimizers, discriminatorStep, generatorStep, prepareBatch, resolveModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import { benchTraining } from './bench-training';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,19 +27,8 @@ const KINDS: [string, RegExp][] = [
 ];
 
 async function profilePreset(preset: string): Promise<void> {
-  const config = resolveModelConfig(preset);
-  const g = createGenerator(config, 1);
-  const d = createDiscriminator(config, 1);
-  const optimizers = createOptimizers(config);
-  const clipsA = tf.randomUniform([8, 32, 32, 15], -1, 1, 'float32', 1) as tf.Tensor4D;
-  const clipsB = tf.randomUniform([8, 32, 32, 15], -1, 1, 'float32', 2) as tf.Tensor4D;
-  const iteration = () => {
-    const a = prepareBatch(clipsA, config);
-    const b = prepareBatch(clipsB, config);
-    discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, a);
-    generatorStep({ generator: g, discriminator: d }, optimizers.generator, b, { adversarial: true });
-    tf.dispose([a.history, ...a.historyScales, ...a.targets, b.history, ...b.historyScales, ...b.targets]);
-  };
+  const bench = benchTraining(preset);
+  const iteration = bench.adversarialIteration;
   iteration();
   const started = process.hrtime.bigint();
   const info = await tf.profile(iteration);
@@ -64,9 +53,7 @@ async function profilePreset(preset: string): Promise<void> {
   console.log(`| outside kernels (JavaScript, tape, optimizer bookkeeping) | ${Math.round(wallMs - kernelMs)} | ${pct(wallMs - kernelMs)} |`);
   console.log('\n| kernel | calls | ms |\n| --- | --- | --- |');
   for (const [name, e] of [...byName].sort((x, y) => y[1].ms - x[1].ms).slice(0, 12)) console.log(`| ${name} | ${e.calls} | ${Math.round(e.ms)} |`);
-  tf.dispose([clipsA, clipsB]);
-  g.dispose();
-  d.dispose();
+  bench.dispose();
 }
 
 async function main(): Promise<void> {
