@@ -94,7 +94,7 @@ describe('the threaded wasm build under Node', () => {
     const script = [
       "const tf = require('@tensorflow/tfjs-core');",
       "const { initBackend } = require('@nextframe/tf-backend');",
-      "initBackend('wasm', 2).then((c) => { const y = tf.conv2d(tf.ones([1, 16, 16, 256]), tf.ones([5, 5, 256, 8]), 1, 'same'); console.log(c.threads, y.dataSync()[0]); });",
+      "initBackend('wasm', 2).then((c) => { const y = tf.conv2d(tf.ones([1, 16, 16, 256]), tf.ones([5, 5, 256, 8]), 1, 'same'); process.stdout.write(`${c.threads} ${y.dataSync()[0]}\\n`); });",
     ].join('\n');
     const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(run.error).toBeUndefined(); // a hanging worker would end in a timeout error
