@@ -1,5 +1,5 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { isUnitStride, runWasmKernel, type ConvAttrs, type WasmBackendHandle } from './wasm-kernel-calls';
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { isUnitStride, runWasmKernel, wrapWasmKernel, type ConvAttrs, type WasmBackendHandle } from './wasm-kernel-calls';
 
 /**
  * Reduction length (kernel height × width × input channels) above which a convolution is split
@@ -25,41 +25,30 @@ export function convChunkChannels(kh: number, kw: number, cin: number): number {
  * Everything else goes to tfjs's kernel unchanged.
  */
 export function registerWasmChunkedConv(): void {
-  const original = getKernel('Conv2D', 'wasm');
-  if (!original || (original as KernelConfig & { nextframe?: boolean }).nextframe) return;
-  const whole = original.kernelFunc as KernelFunc;
-  unregisterKernel('Conv2D', 'wasm');
-  const chunked: KernelConfig & { nextframe: boolean } = {
-    kernelName: 'Conv2D',
-    backendName: 'wasm',
-    nextframe: true,
-    setupFunc: original.setupFunc, // binds the wasm function `whole` calls
-    kernelFunc: (args) => {
-      const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
-      const attrs = args.attrs as unknown as ConvAttrs;
-      const [kh, kw, cin, cout] = filter.shape;
-      const channels = convChunkChannels(kh, kw, cin);
-      if (channels === cin || !isUnitStride(attrs)) return whole(args);
-      const backend = args.backend as unknown as WasmBackendHandle;
-      let sum: TensorInfo | undefined;
-      for (let start = 0; start < cin; start += channels) {
-        const size = Math.min(channels, cin - start);
-        const xPart = runWasmKernel('Slice', { x }, backend, { begin: [0, 0, 0, start], size: [-1, -1, -1, size] } as unknown as NamedAttrMap);
-        const wPart = runWasmKernel('Slice', { x: filter }, backend, { begin: [0, 0, start, 0], size: [kh, kw, size, cout] } as unknown as NamedAttrMap);
-        const part = whole({ inputs: { x: xPart, filter: wPart }, backend: args.backend, attrs: args.attrs }) as TensorInfo;
-        backend.disposeData(xPart.dataId);
-        backend.disposeData(wPart.dataId);
-        if (!sum) {
-          sum = part;
-          continue;
-        }
-        const added = runWasmKernel('Add', { a: sum, b: part }, backend, {});
-        backend.disposeData(sum.dataId);
-        backend.disposeData(part.dataId);
-        sum = added;
+  wrapWasmKernel('Conv2D', (whole) => (args) => {
+    const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as ConvAttrs;
+    const [kh, kw, cin, cout] = filter.shape;
+    const channels = convChunkChannels(kh, kw, cin);
+    if (channels === cin || !isUnitStride(attrs)) return whole(args);
+    const backend = args.backend as unknown as WasmBackendHandle;
+    let sum: TensorInfo | undefined;
+    for (let start = 0; start < cin; start += channels) {
+      const size = Math.min(channels, cin - start);
+      const xPart = runWasmKernel('Slice', { x }, backend, { begin: [0, 0, 0, start], size: [-1, -1, -1, size] } as unknown as NamedAttrMap);
+      const wPart = runWasmKernel('Slice', { x: filter }, backend, { begin: [0, 0, start, 0], size: [kh, kw, size, cout] } as unknown as NamedAttrMap);
+      const part = whole({ inputs: { x: xPart, filter: wPart }, backend: args.backend, attrs: args.attrs }) as TensorInfo;
+      backend.disposeData(xPart.dataId);
+      backend.disposeData(wPart.dataId);
+      if (!sum) {
+        sum = part;
+        continue;
       }
-      return sum as TensorInfo;
-    },
-  };
-  registerKernel(chunked);
+      const added = runWasmKernel('Add', { a: sum, b: part }, backend, {});
+      backend.disposeData(sum.dataId);
+      backend.disposeData(part.dataId);
+      sum = added;
+    }
+    return sum as TensorInfo;
+  });
 }

@@ -1,4 +1,4 @@
-import { getKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** What nextframe's wasm kernels use of tfjs's `BackendWasm`. */
 export interface WasmBackendHandle {
@@ -29,4 +29,22 @@ export function isUnitStride(attrs: ConvAttrs): boolean {
   const [sh, sw] = pair(attrs.strides);
   const [dh, dw] = pair(attrs.dilations);
   return sh === 1 && sw === 1 && dh === 1 && dw === 1 && attrs.dataFormat !== 'NCHW';
+}
+
+/**
+ * Replace tfjs's wasm kernel `name` by `wrap(original)`, keeping its `setupFunc` (which binds the
+ * wasm function the original calls). Does nothing when the kernel is missing or already nextframe's.
+ */
+export function wrapWasmKernel(name: string, wrap: (original: KernelFunc) => KernelFunc): void {
+  const original = getKernel(name, 'wasm');
+  if (!original || (original as KernelConfig & { nextframe?: boolean }).nextframe) return;
+  unregisterKernel(name, 'wasm');
+  const replacement: KernelConfig & { nextframe: boolean } = {
+    kernelName: name,
+    backendName: 'wasm',
+    nextframe: true,
+    setupFunc: original.setupFunc,
+    kernelFunc: wrap(original.kernelFunc as KernelFunc),
+  };
+  registerKernel(replacement);
 }

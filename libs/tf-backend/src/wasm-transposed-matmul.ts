@@ -1,5 +1,5 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { runWasmKernel, type WasmBackendHandle } from './wasm-kernel-calls';
+import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { runWasmKernel, wrapWasmKernel, type WasmBackendHandle } from './wasm-kernel-calls';
 
 /**
  * The wasm `BatchMatMul` kernel with `transposeA` done as an explicit transpose. tfjs 4.22 sends
@@ -11,27 +11,16 @@ import { runWasmKernel, type WasmBackendHandle } from './wasm-kernel-calls';
  * one matrix pair) go to tfjs's kernel unchanged.
  */
 export function registerWasmTransposedMatMul(): void {
-  const original = getKernel('BatchMatMul', 'wasm');
-  if (!original || (original as KernelConfig & { nextframe?: boolean }).nextframe) return;
-  const plain = original.kernelFunc as KernelFunc;
-  unregisterKernel('BatchMatMul', 'wasm');
-  const kernel: KernelConfig & { nextframe: boolean } = {
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    nextframe: true,
-    setupFunc: original.setupFunc, // binds the wasm function `plain` calls
-    kernelFunc: (args) => {
-      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-      const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-      if (!transposeA || transposeB || !singlePair(a) || !singlePair(b)) return plain(args);
-      const backend = args.backend as unknown as WasmBackendHandle;
-      const aPlain = swapLastAxes(a, backend);
-      const out = plain({ inputs: { a: aPlain, b }, backend: args.backend, attrs: { ...args.attrs, transposeA: false } }) as TensorInfo;
-      backend.disposeData(aPlain.dataId);
-      return out;
-    },
-  };
-  registerKernel(kernel);
+  wrapWasmKernel('BatchMatMul', (plain) => (args) => {
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA || transposeB || !singlePair(a) || !singlePair(b)) return plain(args);
+    const backend = args.backend as unknown as WasmBackendHandle;
+    const aPlain = swapLastAxes(a, backend);
+    const out = plain({ inputs: { a: aPlain, b }, backend: args.backend, attrs: { ...args.attrs, transposeA: false } }) as TensorInfo;
+    backend.disposeData(aPlain.dataId);
+    return out;
+  });
 }
 
 function singlePair(t: TensorInfo): boolean {
