@@ -8,6 +8,7 @@ import { datasetLayout, findWorkspaceRoot, loadManifest, type EvaluateStageParam
 import { DEFAULT_TILE_SIZE, checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { evaluateRun, type EvaluationReport } from './evaluate-run';
+import { summaryTable } from './summary-table';
 import { writeReport } from './report-html';
 
 export const evaluateCommand: Command = {
@@ -97,12 +98,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
     await staging.discard();
     throw error;
   }
-  const first = report.summary.model.psnr[0];
-  const baseline = report.summary.copyLast.psnr[0];
-  process.stdout.write(
-    `evaluate: ${report.clips.length} clips, ${recursions} recursions → ${path.relative(process.cwd(), outDir) || '.'}/report.html; ` +
-      `next-frame PSNR ${first.mean.toFixed(2)} dB (copy last frame: ${baseline.mean.toFixed(2)} dB)\n`,
-  );
+  process.stdout.write(`evaluate: ${report.clips.length} clips, ${recursions} recursions → ${path.relative(process.cwd(), outDir) || '.'}/report.html\n${summaryTable(report)}`);
   return 0;
 }
 

@@ -3,7 +3,7 @@ import { listFrameFolders } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
 import { writeFileAtomic } from '@nextframe/files';
 import { readImageRgb, resolveFfmpeg, writeImageRgb, type RgbImage } from '@nextframe/media';
-import { fromBytes, frameMetrics, movingMask, summarize, type FrameMetrics, type Summary } from '@nextframe/metrics';
+import { BASELINES, fromBytes, nearBlankSteps, scoreRecursion, summarizeMethod, type BaselineName, type FrameMetrics, type MetricSeries } from '@nextframe/metrics';
 import { createGenerator, predictRecursively, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
 import { writeClipGif } from './clip-gif';
 import { writeStrip } from './strip-image';
@@ -26,17 +26,21 @@ export interface EvaluateOptions {
   onProgress?: (done: number, total: number, video: string) => void;
 }
 
-type Series = Record<'psnr' | 'sharpnessDifference' | 'ssim' | 'movingPsnr', Summary[]>;
+/** `model`, the baselines, and `compare` when there is one. */
+export type Method = 'model' | BaselineName | 'compare';
+export type StepMetrics = Record<'model' | BaselineName, FrameMetrics> & { compare?: FrameMetrics };
 
 export interface EvaluationReport {
   recursions: number;
   /** True frames fed before predicting. */
   historyLength: number;
   /** `name` is the video's name, or `<video>-f<first frame>` with several clips per video; `start` counts from 0. */
-  clips: { name: string; video: string; start: number; width: number; height: number; strip: string; gif: string; steps: { model: FrameMetrics; copyLast: FrameMetrics; compare?: FrameMetrics }[] }[];
+  clips: { name: string; video: string; start: number; width: number; height: number; strip: string; gif: string; steps: StepMetrics[] }[];
   /** Per method, per metric: mean and spread over clips, one entry per recursion step. */
-  summary: { model: Series; copyLast: Series; compare?: Series };
+  summary: Record<'model' | BaselineName, MetricSeries> & { compare?: MetricSeries };
   compareName?: string;
+  /** Steps (1-based) where the model's PSNR is within 0.1 dB of the blank frame's, or below it. */
+  nearBlank: number[];
 }
 
 /**
@@ -58,7 +62,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   await restoreCheckpoint(options.checkpoint, { generator });
   const other = options.compare ? createGenerator(options.compare.checkpoint.manifest.config, 0) : undefined;
   if (other && options.compare) await restoreCheckpoint(options.compare.checkpoint, { generator: other });
-  const report: EvaluationReport = { recursions: options.recursions, historyLength: history, clips: [], summary: { model: emptySeries(), copyLast: emptySeries() }, compareName: options.compare?.name };
+  const clipReports: EvaluationReport['clips'] = [];
   const length = history + options.recursions;
   const clips = videos.flatMap((video) => clipStarts(video.files.length - length, options.clipsPerVideo ?? 1).map((start, _j, all) => ({ video, start, name: all.length === 1 && start === 0 ? video.name : `${video.name}-f${start + 1}` })));
   try {
@@ -77,31 +81,35 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       const tick = (offset: number) => (n: number) => options.onProgress?.(i * perClip + offset + n, clips.length * perClip, name);
       const predictions = predictRecursively(generator, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(0) });
       const compared = other ? predictRecursively(other, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(options.recursions) }) : undefined;
-      const last = fromBytes(inputs[history - 1]);
-      const steps = truth.map((t, k) => {
-        const target = fromBytes(t);
-        const mask = movingMask(last, target, options.movingThreshold);
-        return {
-          model: frameMetrics(fromBytes(predictions[k]), target, { mask }),
-          copyLast: frameMetrics(last, target, { mask }),
-          ...(compared ? { compare: frameMetrics(fromBytes(compared[k]), target, { mask }) } : {}),
-        };
-      });
+      const steps = scoreRecursion({
+        inputs: inputs.map((f) => fromBytes(f)),
+        truth: truth.map((f) => fromBytes(f)),
+        predictions: { model: predictions.map((f) => fromBytes(f)), ...(compared ? { compare: compared.map((f) => fromBytes(f)) } : {}) },
+        movingThreshold: options.movingThreshold,
+      }) as StepMetrics[];
       const strip = path.join('clips', `${name}.png`);
       const gif = path.join('clips', `${name}.gif`);
       await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
       await writeClipGif({ ffmpeg, file: path.join(options.outDir, gif), inputs, predictions, truth });
       for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', name, `pred_${k + 1}.png`), p);
-      report.clips.push({ name, video: video.name, start, width: frames[0].width, height: frames[0].height, strip, gif, steps });
+      clipReports.push({ name, video: video.name, start, width: frames[0].width, height: frames[0].height, strip, gif, steps });
     }
   } finally {
     generator.dispose();
     other?.dispose();
   }
-  report.summary.model = series(report, (s) => s.model);
-  report.summary.copyLast = series(report, (s) => s.copyLast);
-  if (options.compare) report.summary.compare = series(report, (s) => s.compare as FrameMetrics);
-  // JSON has no Infinity (identical frames) or NaN (empty masks): write them as strings.
+  const perClip = clipReports.map((c) => c.steps as unknown as Record<string, FrameMetrics>[]);
+  const methods: Method[] = ['model', ...BASELINES, ...(options.compare ? (['compare'] as const) : [])];
+  const summary = Object.fromEntries(methods.map((m) => [m, summarizeMethod(perClip, m)])) as EvaluationReport['summary'];
+  const report: EvaluationReport = {
+    recursions: options.recursions,
+    historyLength: history,
+    clips: clipReports,
+    summary,
+    compareName: options.compare?.name,
+    nearBlank: nearBlankSteps(summary.model.psnr, summary.blank.psnr),
+  };
+  // JSON has no NaN (empty masks, flat truths): write it as a string.
   const json = JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
   await writeFileAtomic(path.join(options.outDir, 'metrics.json'), `${json}\n`);
   return report;
@@ -111,20 +119,4 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
 export function clipStarts(last: number, count: number): number[] {
   if (count <= 1 || last <= 0) return [0];
   return [...new Set(Array.from({ length: count }, (_, j) => Math.round((j * last) / (count - 1))))];
-}
-
-function emptySeries(): Series {
-  return { psnr: [], sharpnessDifference: [], ssim: [], movingPsnr: [] };
-}
-
-function series(report: EvaluationReport, pick: (step: EvaluationReport['clips'][number]['steps'][number]) => FrameMetrics): Series {
-  const out = emptySeries();
-  for (let k = 0; k < report.recursions; k++) {
-    const at = report.clips.map((c) => pick(c.steps[k]));
-    out.psnr.push(summarize(at.map((m) => m.psnr)));
-    out.sharpnessDifference.push(summarize(at.map((m) => m.sharpnessDifference)));
-    out.ssim.push(summarize(at.map((m) => m.ssim)));
-    out.movingPsnr.push(summarize(at.map((m) => m.moving?.psnr ?? NaN)));
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@nextframe/files';
-import type { Summary } from '@nextframe/metrics';
+import { BASELINE_LABELS, BASELINES, PSNR_CAP_DB, type Summary } from '@nextframe/metrics';
 import type { EvaluationReport } from './evaluate-run';
 import { STRIP_GAP_PX } from './strip-image';
 
@@ -9,6 +9,8 @@ import { STRIP_GAP_PX } from './strip-image';
 const METRICS = [
   ['psnr', 'PSNR (dB)', 'psnr.svg'],
   ['sharpnessDifference', 'Sharpness difference (dB)', 'sharpness-difference.svg'],
+  ['sharpnessRatio', 'Sharpness ratio (prediction’s mean image gradient / truth’s)', 'sharpness-ratio.svg'],
+  ['brightest', 'Brightest predicted pixel (0–1)', 'brightest.svg'],
   ['ssim', 'SSIM', 'ssim.svg'],
   ['movingPsnr', 'PSNR in moving areas (dB)', 'moving-psnr.svg'],
 ] as const;
@@ -18,8 +20,8 @@ type Methods = [string, EvaluationReport['summary']['model']][];
 function methodsOf(report: EvaluationReport): Methods {
   return [
     ['model', report.summary.model],
-    ['copy last frame', report.summary.copyLast],
     ...(report.summary.compare ? ([[report.compareName ?? 'compare', report.summary.compare]] as Methods) : []),
+    ...BASELINES.map((b) => [BASELINE_LABELS[b], report.summary[b]] as Methods[number]),
   ];
 }
 
@@ -29,7 +31,7 @@ export function metricPlots(report: EvaluationReport): Record<string, string> {
   return Object.fromEntries(METRICS.map(([key, label, file]) => [file, plot(methods.map(([name, s]) => [name, s[key].map((v) => v.mean)]), label)]));
 }
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c'];
+const COLORS = ['#1f77b4', '#d62728', '#ff7f0e', '#7f7f7f', '#2ca02c'];
 
 /**
  * A self-contained HTML report: tables and inline SVG plots of every metric against the recursion
@@ -57,10 +59,12 @@ export function reportHtml(report: EvaluationReport, args: { title: string; /** 
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(args.title)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}figure{margin:1em 0}figure img{image-rendering:pixelated;max-width:100%;border:1px solid #ddd}svg{background:#fafafa;border:1px solid #ddd}</style>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}figure{margin:1em 0}figure img{image-rendering:pixelated;max-width:100%;border:1px solid #ddd}svg{background:#fafafa;border:1px solid #ddd}.warning{background:#fff3cd;border:1px solid #e0c060;padding:.6em}</style>
 </head><body>
 <h1>${escape(args.title)}</h1>
-<p>${report.clips.length} test clips, ${report.recursions} frames predicted recursively (each prediction replaces the oldest input). Mean ± standard deviation over clips.</p>
+<p>${report.clips.length} test clips, ${report.recursions} frames predicted recursively (each prediction replaces the oldest input). Mean ± standard deviation over clips.
+Baselines: copying the last input frame, a blank (black) frame, and the mean of the input frames. PSNR is capped at ${PSNR_CAP_DB} dB (identical frames).</p>
+${nearBlankWarning(report)}
 ${sections}
 <h2>Clips</h2>
 ${clips}
@@ -84,7 +88,15 @@ export async function writeReport(outDir: string, report: EvaluationReport, titl
 
 function cell(s: Summary | undefined): string {
   if (!s || s.count === 0) return '–';
-  return `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
+  return `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}${s.perfect ? ` (${s.perfect} perfect)` : ''}`;
+}
+
+/** Words, not only numbers, when the model is no better than predicting black. */
+export function nearBlankWarning(report: EvaluationReport): string {
+  if (report.nearBlank.length === 0) return '';
+  const steps = report.nearBlank.join(', ');
+  const word = report.nearBlank.length === 1 ? 'step' : 'steps';
+  return `<p class="warning"><strong>At recursion ${word} ${steps} the model is within 0.1 dB of a blank (black) frame, or below it</strong>: there it predicts about as well as predicting nothing, and has most likely lost the moving objects. Look at the strips below before trusting a comparison with copying the last frame.</p>`;
 }
 
 function escape(text: string): string {

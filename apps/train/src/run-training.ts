@@ -16,13 +16,14 @@ import {
   restoreCheckpoint,
   serializeCheckpoint,
   type CheckpointContent,
+  type DiscriminatorStats,
   type Generator,
   type TrainingBatch,
 } from '@nextframe/model';
 import { fromSigned, psnr, sharpnessDifference, summarize } from '@nextframe/metrics';
 import { EventFileWriter } from '@nextframe/tensorboard';
 import { CheckpointStore, loadCheckpointFolder } from './checkpoint-store';
-import { recursiveTest } from './recursive-test';
+import { describeRecursiveTest, recursiveTest, recursiveTestScalars } from './recursive-test';
 import { saveStepImages } from './step-images';
 import type { TrainOptions } from './train-options';
 
@@ -102,8 +103,15 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
       position = content.manifest.extra.dataPosition as { epoch: number; batch: number };
       log(`resuming from step ${step}`);
     } else if (loaded && options.loadPath) {
-      await restoreFrom(loaded, options.loadPath, false);
-      log(`starting from the weights in ${options.loadPath}`);
+      const hasDiscriminator = loaded.manifest.tensors.some((t) => t.group === 'discriminator');
+      if (discriminator && !hasDiscriminator) {
+        // Fine-tuning a non-adversarial model adversarially: the generator's weights, a fresh discriminator.
+        await restoreCheckpoint(loaded, { generator });
+        log(`starting from the generator in ${options.loadPath}; it has no discriminator, so the discriminator starts fresh (seed ${options.seed})`);
+      } else {
+        await restoreFrom(loaded, options.loadPath, false);
+        log(`starting from the weights in ${options.loadPath}`);
+      }
     }
 
     events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));
@@ -117,15 +125,8 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
         recursions: options.recursions,
         imagesDir: path.join(options.runDir, 'test', `step_${step}`),
       });
-      const scalars: Record<string, number> = {};
-      result.psnr.forEach((v, k) => (scalars[`test/psnr/recursion_${k + 1}`] = v));
-      result.sharpnessDifference.forEach((v, k) => (scalars[`test/sharpness_difference/recursion_${k + 1}`] = v));
-      result.copyLastPsnr.forEach((v, k) => (scalars[`test/copy_last_psnr/recursion_${k + 1}`] = v));
-      const fmt = (values: number[]) => values.map((v) => v.toFixed(2)).join(' ');
-      log(
-        `test at step ${step} (${result.videos} videos): PSNR ${fmt(result.psnr)} dB; sharpness difference ${fmt(result.sharpnessDifference)} dB; ` +
-          `copying the last frame: PSNR ${fmt(result.copyLastPsnr)} dB`,
-      );
+      const scalars = recursiveTestScalars(result);
+      log(describeRecursiveTest(step, result));
       await writer.scalars(step, scalars);
       await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
     };
@@ -164,10 +165,11 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
     while (step < options.steps) {
       (optimizers.generator as unknown as { learningRate: number }).learningRate = generatorLearningRate(config, step);
       let discriminatorLoss: number | undefined;
+      let judged: DiscriminatorStats | undefined;
       if (discriminator) {
         const clips = await take();
         const batch = prepareBatch(clips, config);
-        discriminatorLoss = discriminatorStep({ generator, discriminator }, optimizers.discriminator, batch).loss;
+        ({ loss: discriminatorLoss, stats: judged } = discriminatorStep({ generator, discriminator }, optimizers.discriminator, batch));
         disposeBatch(batch);
         clips.dispose();
       }
@@ -199,10 +201,15 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
         ...(result.adversarial !== undefined ? { 'loss/adversarial': result.adversarial } : {}),
         ...(discriminatorLoss !== undefined ? { 'loss/discriminator': discriminatorLoss } : {}),
         ...(quality ? { 'train/psnr': quality.psnr, 'train/sharpness_difference': quality.sharpnessDifference } : {}),
+        ...(judged ? discriminatorScalars(judged) : {}),
       };
       if (step % options.statsFreq === 0) {
         const rate = (step - startStep) / ((Date.now() - started) / 1000);
-        log(`step ${step}: ${Object.entries(scalars).map(([k, v]) => `${k.replace(/^(loss|train)\//, '')} ${v.toFixed(3)}`).join(', ')} (${rate.toFixed(2)} steps/s)`);
+        const shown = Object.entries(scalars).filter(([k]) => !k.startsWith('discriminator/'));
+        log(
+          `step ${step}: ${shown.map(([k, v]) => `${k.replace(/^(loss|train)\//, '')} ${v.toFixed(3)}`).join(', ')}` +
+            `${judged ? `; ${describeDiscriminator(judged)}` : ''} (${rate.toFixed(2)} steps/s)`,
+        );
       }
       if (step % options.summaryFreq === 0) {
         await writer.scalars(step, scalars);
@@ -226,9 +233,28 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
   }
 }
 
+/** TensorBoard scalars of the discriminator's judgement, per scale. */
+export function discriminatorScalars(stats: DiscriminatorStats): Record<string, number> {
+  const out: Record<string, number> = {};
+  stats.accuracy.forEach((_, k) => {
+    out[`discriminator/scale${k}/real_mean`] = stats.realMean[k];
+    out[`discriminator/scale${k}/generated_mean`] = stats.generatedMean[k];
+    out[`discriminator/scale${k}/accuracy`] = stats.accuracy[k];
+  });
+  return out;
+}
+
+/** `D(real) 0.71 0.64 0.60 0.58, D(generated) …, accuracy …` — one value per scale, coarsest first. */
+export function describeDiscriminator(stats: DiscriminatorStats): string {
+  const fmt = (v: number[]) => v.map((x) => x.toFixed(2)).join(' ');
+  return `D(real) ${fmt(stats.realMean)}, D(generated) ${fmt(stats.generatedMean)}, D accuracy ${fmt(stats.accuracy)}`;
+}
+
 function sameNetworks(content: CheckpointContent, config: TrainOptions['model']): boolean {
   const theirs = content.manifest.config;
-  return theirs.preset === config.preset && JSON.stringify(theirs.generator) === JSON.stringify(config.generator);
+  return (
+    theirs.preset === config.preset && JSON.stringify(theirs.generator) === JSON.stringify(config.generator) && Boolean(theirs.predictChange) === config.predictChange
+  );
 }
 
 /** PSNR and sharpness difference (dB) of the finest prediction on a training batch, averaged over its clips. */

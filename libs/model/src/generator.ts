@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { scaleSize, type ModelConfig } from './model-config';
-import { initBiases, initWeights, type Parameter } from './parameters';
+import { downsample } from './downsample';
+import { initLayer, type Parameter } from './parameters';
 
 export interface Generator {
   config: ModelConfig;
@@ -33,8 +34,16 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
   const scales: ConvLayer[][] = config.generator.map((scale, k) =>
     scale.kernelSizes.map((kernel, i) => {
-      const w = initWeights(`generator/scale${k}/conv${i}/weights`, [kernel, kernel, scale.featureMaps[i], scale.featureMaps[i + 1]], config.initStdDev, seed);
-      const b = initBiases(`generator/scale${k}/conv${i}/bias`, scale.featureMaps[i + 1], config.initBias);
+      const [w, b] = initLayer({
+        prefix: `generator/scale${k}/conv${i}`,
+        shape: [kernel, kernel, scale.featureMaps[i], scale.featureMaps[i + 1]],
+        initialization: config.initialization,
+        stdDev: config.initStdDev,
+        bias: config.initBias,
+        seed,
+        // A change-predicting scale starts by predicting no change.
+        zero: config.predictChange && i === scale.kernelSizes.length - 1,
+      });
       parameters.push(w, b);
       return { weights: w.variable, bias: b.variable };
     }),
@@ -49,10 +58,13 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     }
     const outputs: tf.Tensor4D[] = [];
     let previous: tf.Tensor4D | undefined;
+    const channels = history.shape[3];
+    const sizeAt = (k: number): [number, number] => [scaleSize(height, k, count), scaleSize(width, k, count)];
+    const lastFrameAt = (k: number) => tf.slice(downsample(history, sizeAt(k), config.downsampling), [0, 0, 0, channels - 3], [-1, -1, -1, 3]);
     scales.forEach((layers, k) => {
-      const size: [number, number] = [scaleSize(height, k, count), scaleSize(width, k, count)];
+      const size = sizeAt(k);
       const out = tf.tidy(() => {
-        const frames = k === count - 1 ? history : tf.image.resizeBilinear(history, size);
+        const frames = k === count - 1 ? history : downsample(history, size, config.downsampling);
         const upsampled = previous ? tf.image.resizeBilinear(previous, size) : undefined;
         let x: tf.Tensor4D = upsampled ? tf.concat([frames, upsampled], 3) : frames;
         layers.forEach((layer, i) => {
@@ -68,7 +80,10 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
           if (x !== history && x !== frames) x.dispose();
           x = next;
         });
-        return config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x;
+        if (!config.predictChange) return config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x;
+        // The change to the last frame; with residual scales it adds to the coarser scale's change.
+        const coarserChange = config.residualScales && previous ? tf.image.resizeBilinear(tf.sub(previous, lastFrameAt(k - 1)) as tf.Tensor4D, size) : undefined;
+        return tf.add(lastFrameAt(k), coarserChange ? tf.add(coarserChange, x) : x) as tf.Tensor4D;
       });
       outputs.push(out);
       previous = out;

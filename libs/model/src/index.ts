@@ -4,15 +4,20 @@ import '@tensorflow/tfjs';
 
 export {
   PAPER_PRESET,
+  DOWNSAMPLINGS,
+  INITIALIZATIONS,
   PRESETS,
   SMALL_PRESET,
   resolveModelConfig,
   scaleSize,
   type DiscriminatorScaleConfig,
+  type Downsampling,
+  type Initialization,
   type GeneratorScaleConfig,
   type ModelConfig,
 } from './model-config';
-export { initBiases, initWeights, parameterCount, type Parameter } from './parameters';
+export { initBiases, initLayer, initWeights, parameterCount, type LayerInit, type Parameter } from './parameters';
+export { downsample } from './downsample';
 export { createGenerator, type Generator } from './generator';
 export { createDiscriminator, type Discriminator } from './discriminator';
 export { lpLoss } from './lp-loss';
@@ -21,11 +26,13 @@ export { adversarialLoss, binaryCrossEntropy, discriminatorLoss } from './advers
 export { generatorLoss, type GeneratorLossParts } from './generator-loss';
 export {
   createOptimizers,
+  discriminatorStats,
   discriminatorStep,
   disposeBatch,
   generatorLearningRate,
   generatorStep,
   prepareBatch,
+  type DiscriminatorStats,
   type GeneratorStepResult,
   type Optimizers,
   type TrainingBatch,

@@ -20,6 +20,11 @@ export interface DiscriminatorScaleConfig {
   fullyConnected: number[];
 }
 
+export const INITIALIZATIONS = ['port', 'torch', 'he', 'glorot'] as const;
+export type Initialization = (typeof INITIALIZATIONS)[number];
+export const DOWNSAMPLINGS = ['bilinear', 'area'] as const;
+export type Downsampling = (typeof DOWNSAMPLINGS)[number];
+
 export interface ModelConfig {
   /** Which preset these values started from. */
   preset: string;
@@ -54,10 +59,38 @@ export interface ModelConfig {
   discriminatorLearningRate: number;
   /** Discriminator outputs are clipped to this range (spec: [0.1, 0.9]). */
   discriminatorClip: [number, number];
-  /** Weights ~ truncated normal with this standard deviation (spec: 0.01). */
+  /**
+   * How weights and biases start (see `initialization.ts`). `port`: truncated normal σ
+   * `initStdDev`, biases `initBias` (the spec; the TensorFlow port's choice). `torch`: the
+   * authors' Torch code, Torch's default, weights and biases uniform in ±1/√fan-in. `he`: normal
+   * σ √(2/fan-in), biases 0 (He et al. 2015, for ReLU). `glorot`: uniform in ±√(6/(fan-in +
+   * fan-out)), biases 0. With σ 0.01 a deep ReLU stack's signal shrinks ~100× per layer, so the
+   * discriminator starts answering 0.5 to everything and stays there (issue #11).
+   */
+  initialization: Initialization;
+  /** `port` initialisation: weights ~ truncated normal with this standard deviation (spec: 0.01). */
   initStdDev: number;
-  /** Initial biases (the port: 0.1). */
+  /** `port` initialisation: initial biases (the port: 0.1). */
   initBias: number;
+  /**
+   * How frames are shrunk to the coarse scales. `bilinear` (the port): `resizeBilinear`, which at
+   * exact factors of 2 picks one pixel in 4 (aliasing: a thin stroke can vanish at 1/8 scale).
+   * `area`: the mean of each 2^k × 2^k block, what the coarse scale should see.
+   */
+  downsampling: Downsampling;
+  /**
+   * Predict the change to the last input frame instead of the frame: each scale outputs
+   * last frame + change (the change built across scales as the frames are with `residualScales`),
+   * and the last layer of each scale starts at zero, so a fresh model already equals copying the
+   * last frame. Most of a real frame does not move; rebuilding every pixel through tanh starts far
+   * from "nothing changes" (issue #11).
+   */
+  predictChange: boolean;
+  /**
+   * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
+   * unclipped residual output can leave the pixel range and the error compounds step by step.
+   */
+  clipFeedback: boolean;
   /** Batch size (spec: 8). */
   batchSize: number;
 }
@@ -89,8 +122,12 @@ export const PAPER_PRESET: ModelConfig = {
   generatorLearningRate: 0.00004,
   discriminatorLearningRate: 0.02,
   discriminatorClip: [0.1, 0.9],
+  initialization: 'port',
   initStdDev: 0.01,
   initBias: 0.1,
+  downsampling: 'bilinear',
+  predictChange: false,
+  clipFeedback: false,
   batchSize: 8,
 };
 

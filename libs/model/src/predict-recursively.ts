@@ -110,7 +110,9 @@ export function predictRecursively(
       quantized.dispose();
       out.push({ data: bytes, width, height });
       tf.dispose(inputs[0]);
-      inputs = [...inputs.slice(1), predicted];
+      const fedBack = generator.config.clipFeedback ? tf.tidy(() => tf.clipByValue(predicted, -1, 1)) : predicted;
+      if (fedBack !== predicted) predicted.dispose();
+      inputs = [...inputs.slice(1), fedBack];
       options.onFrame?.(k + 1, recursions);
     }
   } finally {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { adversarialLoss, discriminatorLoss } from './adversarial-loss';
 import type { Discriminator } from './discriminator';
 import type { Generator } from './generator';
+import { downsample } from './downsample';
 import { generatorLoss } from './generator-loss';
 import { gradientDifferenceLoss } from './gradient-difference-loss';
 import { lpLoss } from './lp-loss';
@@ -41,8 +42,8 @@ export function prepareBatch(clips: tf.Tensor4D, config: ModelConfig): TrainingB
     const target = tf.slice(clips, [0, 0, 0, historyChannels], [b, h, w, 3]);
     const count = config.generator.length;
     const sizeAt = (k: number): [number, number] => [scaleSize(h, k, count), scaleSize(w, k, count)];
-    const historyScales = config.generator.map((_, k) => (k === count - 1 ? history : tf.image.resizeBilinear(history, sizeAt(k))));
-    const targets = config.generator.map((_, k) => (k === count - 1 ? target : tf.image.resizeBilinear(target, sizeAt(k))));
+    const historyScales = config.generator.map((_, k) => (k === count - 1 ? history : downsample(history, sizeAt(k), config.downsampling)));
+    const targets = config.generator.map((_, k) => (k === count - 1 ? target : downsample(target, sizeAt(k), config.downsampling)));
     return { history, historyScales, targets };
   });
 }
@@ -51,20 +52,47 @@ export function disposeBatch(batch: TrainingBatch): void {
   tf.dispose([batch.history, ...batch.historyScales, ...batch.targets]);
 }
 
+/** What the discriminator said on one batch, per scale (coarsest first). */
+export interface DiscriminatorStats {
+  /** Mean output (probability "real", after the clip) on the true frames. */
+  realMean: number[];
+  /** Mean output on the generated frames. */
+  generatedMean: number[];
+  /** Share of the 2·B frames judged right (real > 0.5, generated < 0.5; 0.5 counts as wrong). */
+  accuracy: number[];
+}
+
+/**
+ * Per-scale means and accuracy from the discriminator's outputs (`[B, 1]` each) on real and on
+ * generated frames: a discriminator stuck at 0.5 everywhere (accuracy 0) gives the generator no
+ * signal.
+ */
+export function discriminatorStats(real: readonly Float32Array[], generated: readonly Float32Array[]): DiscriminatorStats {
+  const mean = (v: Float32Array) => v.reduce((a, b) => a + b, 0) / v.length;
+  return {
+    realMean: real.map(mean),
+    generatedMean: generated.map(mean),
+    accuracy: real.map((r, k) => (r.filter((p) => p > 0.5).length + generated[k].filter((p) => p < 0.5).length) / (r.length + generated[k].length)),
+  };
+}
+
 /** One discriminator step (paper: on a fresh batch): real frames against 1, generated against 0. */
 export function discriminatorStep(
   networks: { generator: Generator; discriminator: Discriminator },
   optimizer: tf.Optimizer,
   batch: TrainingBatch,
-): { loss: number } {
+): { loss: number; stats: DiscriminatorStats } {
   const { generator, discriminator } = networks;
   const fake = tf.tidy(() => generator.predictScales(batch.history)); // constants: no gradient to G
+  const kept: { real: tf.Tensor[]; generated: tf.Tensor[] } = { real: [], generated: [] };
   try {
     const variables = discriminator.parameters.map((p) => p.variable);
     const cost = optimizer.minimize(
       () => {
         const real = discriminator.predict(batch.targets, batch.historyScales);
         const generated = discriminator.predict(fake, batch.historyScales);
+        kept.real = real.map((t) => tf.keep(t));
+        kept.generated = generated.map((t) => tf.keep(t));
         return discriminatorLoss(real, generated);
       },
       true,
@@ -72,9 +100,10 @@ export function discriminatorStep(
     );
     const loss = (cost as tf.Scalar).dataSync()[0];
     cost?.dispose();
-    return { loss };
+    const read = (ts: tf.Tensor[]) => ts.map((t) => t.dataSync() as Float32Array);
+    return { loss, stats: discriminatorStats(read(kept.real), read(kept.generated)) };
   } finally {
-    tf.dispose(fake);
+    tf.dispose([...fake, ...kept.real, ...kept.generated]);
   }
 }
 

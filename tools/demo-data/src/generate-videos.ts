@@ -88,7 +88,8 @@ async function encodeOne(source: GeneratorSource, index: number, file: string, f
   const rng = new SeededRandom(`${source.seed}/${index}`);
   const digits = Array.from({ length: source.digitsPerVideo }, () => {
     const digitClass = mnist[rng.int(10)];
-    return digitClass.get(rng.int(digitClass.length));
+    const [from, to] = digitPoolRange(source.digitPool, digitClass.length);
+    return digitClass.get(from + rng.int(to - from));
   });
   const { frames } = renderMovingMnist({ digits, frames: source.frames, sizePx: source.sizePx, rng });
   await runFfmpeg({
@@ -100,4 +101,10 @@ async function encodeOne(source: GeneratorSource, index: number, file: string, f
       ...H264_OUTPUT, '-y', file,
     ],
   });
+}
+
+/** Indices `[from, to)` of a class's digits in a pool: `train` the first 80%, `holdout` the rest. */
+export function digitPoolRange(pool: 'all' | 'train' | 'holdout', classSize: number): [number, number] {
+  const split = Math.floor(classSize * 0.8);
+  return pool === 'train' ? [0, split] : pool === 'holdout' ? [split, classSize] : [0, classSize];
 }
