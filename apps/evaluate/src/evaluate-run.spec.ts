@@ -8,6 +8,7 @@ import { tinyCheckpoint } from '@nextframe/model/testing';
 import { initBackend } from '@nextframe/tf-backend';
 import { clipStarts, evaluateRun } from './evaluate-run';
 import { reportHtml } from './report-html';
+import { summaryTable } from './summary-table';
 
 const tempDir = useTempDir('evaluate');
 
@@ -27,7 +28,7 @@ describe('evaluateRun (issue #6, in progress)', () => {
     expect(report.clips).toHaveLength(1);
     expect(report.clips[0].steps).toHaveLength(3);
     for (const step of report.clips[0].steps) {
-      for (const m of [step.model, step.copyLast]) {
+      for (const m of [step.model, step.copyLast, step.blank, step.meanOfInputs]) {
         expect(Number.isFinite(m.psnr) && Number.isFinite(m.sharpnessDifference) && Number.isFinite(m.ssim)).toBe(true);
         expect(m.moving?.pixels).toBeGreaterThan(0);
       }
@@ -39,12 +40,25 @@ describe('evaluateRun (issue #6, in progress)', () => {
       let sum = 0;
       for (let i = 0; i < a.length; i++) sum += ((a[i] - b[i]) / 255) ** 2;
       expect(report.clips[0].steps[k].copyLast.psnr).toBeCloseTo(10 * Math.log10(1 / (sum / a.length)), 4);
+      // Blank: the truth's own mean square; mean of inputs: the mean of frames 1-4 against it.
+      let blank = 0;
+      let mean = 0;
+      for (let i = 0; i < b.length; i++) {
+        blank += (b[i] / 255) ** 2;
+        mean += ((frames[0].data[i] + frames[1].data[i] + frames[2].data[i] + a[i]) / 4 / 255 - b[i] / 255) ** 2;
+      }
+      expect(report.clips[0].steps[k].blank.psnr).toBeCloseTo(10 * Math.log10(1 / (blank / b.length)), 4);
+      expect(report.clips[0].steps[k].blank.sharpnessRatio).toBe(0);
+      expect(report.clips[0].steps[k].meanOfInputs.psnr).toBeCloseTo(10 * Math.log10(1 / (mean / b.length)), 4);
     }
     expect(report.summary.model.psnr).toHaveLength(3);
+    expect(report.summary.blank.psnr[2].mean).toBeCloseTo(report.clips[0].steps[2].blank.psnr, 10);
     expect(report.summary.copyLast.psnr[0].mean).toBeCloseTo(report.clips[0].steps[0].copyLast.psnr, 10);
 
     const metrics = JSON.parse(await fs.readFile(path.join(outDir, 'metrics.json'), 'utf8'));
-    expect(Object.keys(metrics.summary.model)).toEqual(['psnr', 'sharpnessDifference', 'ssim', 'movingPsnr']);
+    expect(Object.keys(metrics.summary)).toEqual(['model', 'copyLast', 'blank', 'meanOfInputs']);
+    expect(Object.keys(metrics.summary.model)).toEqual(['psnr', 'sharpnessDifference', 'sharpnessRatio', 'ssim', 'movingPsnr', 'brightest']);
+    expect(metrics.nearBlank).toEqual(report.nearBlank);
     const strip = await fs.stat(path.join(outDir, 'clips', 'v.png'));
     expect(strip.size).toBeGreaterThan(0);
     const gif = await fs.readFile(path.join(outDir, 'clips', 'v.gif'));
@@ -58,8 +72,16 @@ describe('evaluateRun (issue #6, in progress)', () => {
 
     const html = reportHtml(report, { title: 'test <run>', strips: { [report.clips[0].strip]: 'data:image/png;base64,AAAA' } });
     expect(html).toContain('<title>test &lt;run&gt;</title>');
-    expect(html.match(/<svg /g)).toHaveLength(4);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+    for (const name of ['copy last frame', 'blank frame', 'mean of inputs']) expect(html).toContain(`<th>${name}</th>`);
     expect(html).toContain('src="data:image/png;base64,AAAA"');
+    // A model that is no better than black at steps 3 and 4 is said so in words, in the report and on the console.
+    const degenerate = { ...report, nearBlank: [3, 4] };
+    expect(reportHtml(degenerate, { title: 't', strips: {} })).toContain('At recursion steps 3, 4 the model is within 0.1 dB of a blank (black) frame');
+    const table = summaryTable(degenerate).split('\n');
+    expect(table[0]).toMatch(/step +PSNR model +PSNR copy last frame +PSNR blank frame +PSNR mean of inputs +sharpness ratio model/);
+    expect(table[1]).toContain(`${report.summary.blank.psnr[0].mean.toFixed(2)} dB`);
+    expect(table[4]).toBe('warning: at steps 3, 4 the model is within 0.1 dB of a blank frame (or below): it has most likely lost the moving objects; look at the strips');
   });
 
   it('takes several clips per video, starts spread evenly, each with its own metrics and pictures', async () => {

@@ -31,7 +31,20 @@ describe('nextframe train', () => {
     const options = await resolveTrainOptions(parsed);
     expect(options).toMatchObject({ name: 'x', adversarial: false, steps: 7, statsFreq: 3, summaryFreq: 100, modelSaveFreq: 10000, overwrite: true });
     expect(options.model).toMatchObject({ preset: 'small', adversarialWeight: 0.5, generatorLearningRate: 0.001 });
-    await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '--set', 'nope=1']))).rejects.toThrow("--set: unknown field 'nope'");
+    await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '--set', 'nope=1']))).rejects.toThrow("--set nope=1: unknown field 'nope'");
+    // Every field is checked against the config's schema, naming it.
+    for (const [assignment, message] of [
+      ['lpWeight=abc', '--set lpWeight=abc: lpWeight: Invalid input: expected number, received string'],
+      ['generatorLearningRate=-1', '--set generatorLearningRate=-1: generatorLearningRate: Too small: expected number to be >0'],
+      ['initialization=zero', '--set initialization=zero: initialization: Invalid option: expected one of "port"|"torch"|"he"|"glorot"'],
+      ['discriminatorClip=[0.9,0.1]', '--set discriminatorClip=[0.9,0.1]: discriminatorClip: needs [low, high] with low < high'],
+    ]) {
+      await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '--set', assignment]))).rejects.toThrow(message);
+    }
+    const chosen = await resolveTrainOptions(
+      parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '--set', 'initialization=he', '--set', 'predictChange=true', '--set', 'generatorLearningRateSchedule=[{"fromStep":10,"learningRate":0.0001}]']),
+    );
+    expect(chosen.model).toMatchObject({ initialization: 'he', predictChange: true, generatorLearningRateSchedule: [{ fromStep: 10, learningRate: 0.0001 }] });
     await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'maybe']))).rejects.toThrow("-a/--adversarial must be t or f, got 'maybe'");
   });
 
@@ -82,5 +95,15 @@ describe('nextframe train', () => {
     const result = spawnSync(process.execPath, [BIN, 'train', '--clips', path.join(tempDir(), 'none'), '-n', 'x', '--backend', 'wasm'], { encoding: 'utf8', cwd: tempDir() });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n').pop()).toBe(`error: ${path.join(tempDir(), 'none')}: no such clip store`);
+  });
+});
+
+describe('nextframe train --set with a bad value', () => {
+  it('is one line naming the field, exit 2, and leaves no run folder behind', () => {
+    const cwd = tempDir();
+    const result = spawnSync(process.execPath, [BIN, 'train', '--clips', clipsDir, '-n', 'bad-set', '--backend', 'wasm', '--set', 'lpWeight=abc'], { encoding: 'utf8', cwd });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('error: --set lpWeight=abc: lpWeight: Invalid input: expected number, received string');
+    expect(existsSync(path.join(cwd, 'runs', 'bad-set'))).toBe(false);
   });
 });

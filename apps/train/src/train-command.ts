@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { UsageError } from '@nextframe/errors';
 import { findWorkspaceRoot, loadManifest, datasetLayout } from '@nextframe/manifest';
-import { PRESETS, resolveModelConfig, type ModelConfig } from '@nextframe/model';
+import { PRESETS, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { runTraining } from './run-training';
 import { SEED_DEFAULTS, type TrainOptions } from './train-options';
@@ -125,7 +125,12 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
   const fromManifest = (key: string) => manifestTrain[key] as number | string | boolean | undefined;
   const preset = str('preset') ?? (fromManifest('preset') as string | undefined) ?? 'paper';
   if (!PRESETS[preset]) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
-  const overrides: Partial<ModelConfig> = { ...((manifestTrain.model as Partial<ModelConfig>) ?? {}) };
+  let overrides: Partial<ModelConfig> = {};
+  try {
+    overrides = parseModelOverrides(manifestTrain.model ?? {});
+  } catch (error) {
+    throw new UsageError(`${str('manifest')}: stages.train.model.${(error as Error).message}`);
+  }
   const batchSize = numberOption('batch-size', str('batch-size'), { integer: true, min: 1 });
   if (batchSize !== undefined) overrides.batchSize = batchSize;
   const history = numberOption('history', str('history'), { integer: true, min: 1 });
@@ -134,14 +139,17 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(assignment);
     if (!match) throw new UsageError(`--set needs FIELD=VALUE, got '${assignment}'`);
     const [, field, raw] = match;
-    if (!(field in PRESETS.paper)) throw new UsageError(`--set: unknown field '${field}' (fields: ${Object.keys(PRESETS.paper).join(', ')})`);
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
       value = raw;
     }
-    (overrides as Record<string, unknown>)[field] = value;
+    try {
+      (overrides as Record<string, unknown>)[field] = parseModelField(field, value);
+    } catch (error) {
+      throw new UsageError(`--set ${assignment}: ${(error as Error).message}`);
+    }
   }
   const adversarialText = str('adversarial') ?? String(fromManifest('adversarial') ?? 't');
   if (!['t', 'f', 'true', 'false'].includes(adversarialText)) throw new UsageError(`-a/--adversarial must be t or f, got '${adversarialText}'`);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Discriminator } from './discriminator';
+import { parseStoredModelConfig } from './model-config-schema';
 import type { Generator } from './generator';
 import type { ModelConfig } from './model-config';
 import type { Optimizers } from './training-steps';
@@ -139,6 +140,11 @@ export function checkpointFromFiles(manifestText: string, weights: Uint8Array): 
   const manifest = JSON.parse(manifestText) as CheckpointManifest;
   if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
     throw new Error(`not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint`);
+  }
+  try {
+    manifest.config = parseStoredModelConfig(manifest.config);
+  } catch (error) {
+    throw new Error(`checkpoint.json: config.${(error as Error).message}`);
   }
   const expected = manifest.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0) * 4;
   if (weights.byteLength !== expected) throw new Error(`weights.bin is ${weights.byteLength} bytes, checkpoint.json describes ${expected}`);

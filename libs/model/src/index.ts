@@ -16,6 +16,15 @@ export {
   type GeneratorScaleConfig,
   type ModelConfig,
 } from './model-config';
+export {
+  describeConfigIssue,
+  modelConfigSchema,
+  parseModelConfig,
+  parseModelField,
+  parseModelOverrides,
+  parseStoredModelConfig,
+  type ModelConfigField,
+} from './model-config-schema';
 export { initBiases, initLayer, initWeights, parameterCount, type LayerInit, type Parameter } from './parameters';
 export { downsample } from './downsample';
 export { createGenerator, type Generator } from './generator';

@@ -1,3 +1,6 @@
+import { parseModelConfig, parseModelOverrides } from './model-config-schema';
+import type { Downsampling, Initialization } from './model-options';
+
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
  * `docs/model-spec.md`; every other preset says how and why it departs.
@@ -20,10 +23,7 @@ export interface DiscriminatorScaleConfig {
   fullyConnected: number[];
 }
 
-export const INITIALIZATIONS = ['port', 'torch', 'he', 'glorot'] as const;
-export type Initialization = (typeof INITIALIZATIONS)[number];
-export const DOWNSAMPLINGS = ['bilinear', 'area'] as const;
-export type Downsampling = (typeof DOWNSAMPLINGS)[number];
+export { DOWNSAMPLINGS, INITIALIZATIONS, type Downsampling, type Initialization } from './model-options';
 
 export interface ModelConfig {
   /** Which preset these values started from. */
@@ -163,11 +163,12 @@ export const PRESETS: Record<string, ModelConfig> = { paper: PAPER_PRESET, small
 export function resolveModelConfig(preset: string, overrides: Partial<ModelConfig> = {}): ModelConfig {
   const base = PRESETS[preset];
   if (!base) throw new RangeError(`unknown preset '${preset}' (choose ${Object.keys(PRESETS).join(', ')})`);
-  const merged: ModelConfig = structuredClone({ ...base, ...overrides, preset });
+  const merged: ModelConfig = structuredClone({ ...base, ...parseModelOverrides(overrides), preset });
   const history = 3 * merged.historyLength;
   merged.generator = merged.generator.map((s, k) => ({ ...s, featureMaps: [k === 0 ? history : history + 3, ...s.featureMaps.slice(1)] }));
   const discriminatorInput = merged.conditionalDiscriminator ? history + 3 : 3;
   merged.discriminator = merged.discriminator.map((s) => ({ ...s, featureMaps: [discriminatorInput, ...s.featureMaps.slice(1)] }));
+  parseModelConfig(merged);
   if (merged.generator.length !== merged.discriminator.length) throw new RangeError('generator and discriminator need the same number of scales');
   if (merged.patchSizePx % 2 ** (merged.generator.length - 1) !== 0) {
     throw new RangeError(`patchSizePx ${merged.patchSizePx} must be a multiple of ${2 ** (merged.generator.length - 1)}`);

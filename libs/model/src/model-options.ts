@@ -1,0 +1,6 @@
+/** How weights start (see `ModelConfig.initialization`). */
+export const INITIALIZATIONS = ['port', 'torch', 'he', 'glorot'] as const;
+export type Initialization = (typeof INITIALIZATIONS)[number];
+/** How frames shrink to the coarse scales (see `ModelConfig.downsampling`). */
+export const DOWNSAMPLINGS = ['bilinear', 'area'] as const;
+export type Downsampling = (typeof DOWNSAMPLINGS)[number];
