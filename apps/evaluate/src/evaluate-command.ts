@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { listFrameFolders } from '@nextframe/data';
 import { NextframeError, UsageError } from '@nextframe/errors';
-import { createStagingDir, removeStaleStagingDirs } from '@nextframe/files';
+import { acquireRunLock, createStagingDir, removeStaleStagingDirs } from '@nextframe/files';
 import { datasetLayout, findWorkspaceRoot, loadManifest, type EvaluateStageParams } from '@nextframe/manifest';
 import { DEFAULT_TILE_SIZE, checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
@@ -72,6 +72,28 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   // Everything is written into a staging folder that replaces runs/NAME/eval only when complete:
   // a failed or killed evaluation leaves the previous one as it was.
   const outDir = path.join(runDir, 'eval');
+  // One writer of runs/NAME/eval at a time (training the same run meanwhile is fine).
+  const lock = await acquireRunLock(path.join(runDir, 'eval.lock'), `nextframe evaluate -n ${name}`);
+  try {
+    return await evaluateLocked({ runDir, outDir, name, checkpoint, compare, testDir, recursions, movingThreshold, clipsPerVideo, tileSize });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function evaluateLocked(args: {
+  runDir: string;
+  outDir: string;
+  name: string;
+  checkpoint: CheckpointContent;
+  compare?: { name: string; checkpoint: CheckpointContent };
+  testDir: string;
+  recursions: number;
+  movingThreshold: number;
+  clipsPerVideo: number;
+  tileSize: number;
+}): Promise<number> {
+  const { runDir, outDir, name, checkpoint, compare, testDir, recursions, movingThreshold, clipsPerVideo, tileSize } = args;
   await removeStaleStagingDirs(runDir);
   const staging = await createStagingDir(outDir);
   let progress: ReturnType<typeof createProgress> | undefined;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ClipStore, clipBatchToTensor, type EpochBatch } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
-import { removeStaleStagingDirs } from '@nextframe/files';
+import { acquireRunLock, removeStaleStagingDirs, type RunLock } from '@nextframe/files';
 import {
   createDiscriminator,
   createGenerator,
@@ -51,7 +51,6 @@ export interface TrainingHooks {
  * and when stopped. The data order is part of the checkpoint, so a resumed run continues exactly.
  */
 export async function runTraining(options: TrainOptions, hooks: TrainingHooks = {}): Promise<TrainingResult> {
-  const log = hooks.log ?? (() => undefined);
   const store = await ClipStore.open(options.clipsDir);
   const config = options.model;
   const [frames, height, width] = store.clipShape;
@@ -64,7 +63,31 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
     );
   }
   const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
-  if (options.overwrite) await fs.rm(options.runDir, { recursive: true, force: true });
+  // One writer per run folder: a second `train -n same` is refused, naming the first.
+  let lock: RunLock;
+  try {
+    lock = await acquireRunLock(path.join(options.runDir, TRAIN_LOCK), `nextframe train -n ${options.name}`);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  try {
+    return await trainLocked(options, hooks, { store, checkpoints });
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The lock file of a run folder while `train` writes it. */
+export const TRAIN_LOCK = 'train.lock';
+
+async function trainLocked(options: TrainOptions, hooks: TrainingHooks, opened: { store: ClipStore; checkpoints: CheckpointStore }): Promise<TrainingResult> {
+  const log = hooks.log ?? (() => undefined);
+  const { store, checkpoints } = opened;
+  const config = options.model;
+  if (options.overwrite) {
+    for (const entry of await fs.readdir(options.runDir)) if (entry !== TRAIN_LOCK) await fs.rm(path.join(options.runDir, entry), { recursive: true, force: true });
+  }
   // A run killed while writing a checkpoint leaves only its staging folder: clear it.
   await removeStaleStagingDirs(checkpoints.dir);
   const existing = await checkpoints.steps();
