@@ -1,0 +1,142 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@nextframe/tf-backend';
+import { createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, generatorStep, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
+import { tinyModelConfig } from './testing';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+function stats(values: Float32Array | Int32Array | Uint8Array): { mean: number; std: number; maxAbs: number } {
+  const v = Array.from(values);
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  return { mean, std: Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length), maxAbs: Math.max(...v.map(Math.abs)) };
+}
+
+describe('initialization', () => {
+  // Scale 3's first convolution in the tiny config: 7×7×15 → 8, fan-in 735, fan-out 392.
+  const firstConv = (kind: 'port' | 'torch' | 'he' | 'glorot') => {
+    const g = createGenerator(tinyModelConfig({ initialization: kind }), 5);
+    const weights = g.parameters.find((p) => p.key === 'generator/scale3/conv0/weights') as { variable: tf.Variable };
+    const bias = g.parameters.find((p) => p.key === 'generator/scale3/conv0/bias') as { variable: tf.Variable };
+    expect(weights.variable.shape).toEqual([7, 7, 15, 8]);
+    const out = { w: stats(weights.variable.dataSync() as Float32Array), b: Array.from(bias.variable.dataSync()) };
+    g.dispose();
+    return out;
+  };
+
+  it('port: truncated normal σ 0.01, biases 0.1', () => {
+    const { w, b } = firstConv('port');
+    expect(w.std).toBeGreaterThan(0.0075);
+    expect(w.std).toBeLessThan(0.0095);
+    expect(w.maxAbs).toBeLessThanOrEqual(0.02 + 1e-6);
+    expect(b.every((v) => Math.abs(v - 0.1) < 1e-7)).toBe(true);
+  });
+
+  it('torch: weights and biases uniform in ±1/√fan-in', () => {
+    const { w, b } = firstConv('torch');
+    const limit = 1 / Math.sqrt(735);
+    expect(w.maxAbs).toBeLessThanOrEqual(limit);
+    expect(w.std).toBeCloseTo(limit / Math.sqrt(3), 3); // uniform: σ = limit / √3
+    expect(b.every((v) => Math.abs(v) <= limit)).toBe(true);
+    expect(new Set(b).size).toBe(8);
+  });
+
+  it('he: normal σ √(2/fan-in), biases 0', () => {
+    const { w, b } = firstConv('he');
+    expect(w.std).toBeGreaterThan(0.95 * Math.sqrt(2 / 735));
+    expect(w.std).toBeLessThan(1.05 * Math.sqrt(2 / 735));
+    expect(b).toEqual(new Array(8).fill(0));
+  });
+
+  it('glorot: uniform in ±√(6/(fan-in + fan-out)), biases 0', () => {
+    const { w, b } = firstConv('glorot');
+    const limit = Math.sqrt(6 / (735 + 392));
+    expect(w.maxAbs).toBeLessThanOrEqual(limit);
+    expect(w.std).toBeCloseTo(limit / Math.sqrt(3), 3);
+    expect(b).toEqual(new Array(8).fill(0));
+  });
+
+  it('the discriminator follows the same choice, reproducibly', () => {
+    const a = createDiscriminator(tinyModelConfig({ initialization: 'he' }), 2);
+    const b = createDiscriminator(tinyModelConfig({ initialization: 'he' }), 2);
+    const fc = (d: typeof a) => d.parameters.find((p) => p.key === 'discriminator/scale3/fc0/weights')?.variable.dataSync() as Float32Array;
+    expect(Array.from(fc(a))).toEqual(Array.from(fc(b)));
+    expect(stats(fc(a)).std).toBeGreaterThan(0.8 * Math.sqrt(2 / a.parameters.find((p) => p.key === 'discriminator/scale3/fc0/weights')!.variable.shape[0]));
+    a.dispose();
+    b.dispose();
+  });
+});
+
+describe('downsample', () => {
+  const image = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [1, 4, 4, 1]);
+  it('area: the mean of each block; bilinear at ×2: one pixel of each block', () => {
+    expect(Array.from(downsample(image, [2, 2], 'area').dataSync())).toEqual([3.5, 5.5, 11.5, 13.5]);
+    expect(Array.from(downsample(image, [1, 1], 'area').dataSync())).toEqual([8.5]);
+    expect(Array.from(downsample(image, [2, 2], 'bilinear').dataSync())).toEqual([1, 3, 9, 11]);
+    expect(downsample(image, [4, 4], 'area')).toBe(image);
+  });
+});
+
+describe('predictChange', () => {
+  it('a fresh model predicts exactly the last frame at every scale, and learns a change', () => {
+    const config = tinyModelConfig({ predictChange: true, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
+    const g = createGenerator(config, 1);
+    // Random history, a black next frame: the change to learn is "darken everything".
+    const clips = tf.tidy(() => tf.concat([tf.randomUniform([2, 32, 32, 12], -1, 1, 'float32', 4), tf.fill([2, 32, 32, 3], -1)], 3) as tf.Tensor4D);
+    const batch = prepareBatch(clips, config);
+    const before = tf.memory().numTensors;
+    const scales = g.predictScales(batch.history);
+    scales.forEach((s, k) => {
+      const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(s, tf.slice(batch.historyScales[k], [0, 0, 0, 9], [-1, -1, -1, 3])))).dataSync()[0]);
+      expect(difference).toBe(0);
+    });
+    tf.dispose(scales);
+    expect(tf.memory().numTensors).toBe(before);
+    const optimizers = createOptimizers(config);
+    const first = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    for (let i = 0; i < 10; i++) generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    const last = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    expect(last.lp).toBeLessThan(0.8 * first.lp);
+    const finest = g.predictScales(batch.history);
+    const target = tf.slice(batch.history, [0, 0, 0, 9], [-1, -1, -1, 3]);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(finest[3], target))).dataSync()[0])).toBeGreaterThan(0);
+    tf.dispose([...finest, target, clips]);
+    disposeBatch(batch);
+    g.dispose();
+  });
+});
+
+describe('clipFeedback', () => {
+  const frame = (seed: number): Frame8 => ({ data: Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 37 + seed * 101) % 256), width: 16, height: 16 });
+  const history = [frame(1), frame(2), frame(3), frame(4)];
+  const toSigned = (f: Frame8) => tf.sub(tf.div(tf.tensor3d(f.data, [16, 16, 3], 'float32'), 127.5), 1) as tf.Tensor3D;
+
+  it('feeds the prediction back clipped to [-1, 1], and unclipped without it', () => {
+    // Biases of 1 in every layer: the residual scales sum tanh outputs near 1 to about 4, far out of range.
+    for (const clip of [true, false]) {
+      const g = createGenerator(tinyModelConfig({ initStdDev: 0.05, initBias: 1, clipFeedback: clip }), 3);
+      const inputs = history.map(toSigned);
+      const first = predictFrame(g, tf.concat(inputs, 2) as tf.Tensor3D);
+      expect(tf.max(first).dataSync()[0]).toBeGreaterThan(1.5);
+      const fedBack = clip ? tf.clipByValue(first, -1, 1) : first;
+      const second = predictFrame(g, tf.concat([...inputs.slice(1), fedBack], 2) as tf.Tensor3D);
+      const expected = Array.from(tf.clipByValue(tf.round(tf.mul(tf.add(second, 1), 127.5)), 0, 255).dataSync());
+      const before = tf.memory().numTensors;
+      const predicted = predictRecursively(g, history, 2);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Array.from(predicted[1].data)).toEqual(expected);
+      tf.dispose([...inputs, first, fedBack, second]);
+      g.dispose();
+    }
+  });
+});
+
+describe('discriminatorStats', () => {
+  it('means per scale, and accuracy: real above 0.5 and generated below count as right', () => {
+    const s = discriminatorStats([Float32Array.from([0.9, 0.4]), Float32Array.from([0.5, 0.5])], [Float32Array.from([0.1, 0.6]), Float32Array.from([0.5, 0.5])]);
+    expect(s.realMean[0]).toBeCloseTo(0.65, 6);
+    expect(s.generatedMean[0]).toBeCloseTo(0.35, 6);
+    expect(s.accuracy).toEqual([0.5, 0]);
+  });
+});
