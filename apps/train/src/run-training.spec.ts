@@ -61,7 +61,9 @@ describe('runTraining', () => {
     expect(await fs.readdir(path.join(run, 'checkpoints'))).toEqual(['step-000000002', 'step-000000004']);
     expect((await fs.readdir(path.join(run, 'checkpoints', 'step-000000004'))).sort()).toEqual(['checkpoint.json', 'weights.bin']);
     expect(lines.filter((l) => l.startsWith('step '))).toHaveLength(4);
-    expect(lines[0]).toMatch(/^step 1: generator [\d.]+, lp [\d.]+, gdl [\d.]+, adversarial [\d.]+, discriminator [\d.]+, psnr [\d.]+, sharpness_difference [\d.-]+ \([\d.]+ steps\/s\)$/);
+    expect(lines[0]).toMatch(
+      /^step 1: generator [\d.]+, lp [\d.]+, gdl [\d.]+, adversarial [\d.]+, discriminator [\d.]+, psnr [\d.]+, sharpness_difference [\d.-]+; D\(real\)( [\d.]+){4}, D\(generated\)( [\d.]+){4}, D accuracy( [\d.]+){4} \([\d.]+ steps\/s\)$/,
+    );
 
     const jsonl = (await fs.readFile(path.join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(jsonl.map((m) => m.step)).toEqual([1, 2, 3, 4]);
@@ -72,7 +74,13 @@ describe('runTraining', () => {
     expect(logged.map((e) => e.step)).toEqual([1, 2, 3, 4]);
     logged.forEach((event, i) => {
       const values = Object.fromEntries((event.values ?? []).map((v) => [v.tag, v.simpleValue]));
-      expect(Object.keys(values).sort()).toEqual(['loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp', 'train/psnr', 'train/sharpness_difference']);
+      const perScale = [0, 1, 2, 3].flatMap((k) => ['accuracy', 'generated_mean', 'real_mean'].map((what) => `discriminator/scale${k}/${what}`));
+      expect(Object.keys(values).sort()).toEqual([...perScale, 'loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp', 'train/psnr', 'train/sharpness_difference']);
+      for (const k of [0, 1, 2, 3]) {
+        expect(values[`discriminator/scale${k}/accuracy`]).toBeGreaterThanOrEqual(0);
+        expect(values[`discriminator/scale${k}/accuracy`]).toBeLessThanOrEqual(1);
+        expect(values[`discriminator/scale${k}/real_mean`]).toBeGreaterThanOrEqual(tiny.discriminatorClip[0] - 1e-6);
+      }
       for (const [tag, value] of Object.entries(values)) expect(value).toBeCloseTo(jsonl[i][tag], 2);
     });
   });
@@ -92,15 +100,28 @@ describe('runTraining', () => {
     expect((await fs.readdir(path.join(run.runDir, 'images', 'step_2'))).sort()).toEqual(['clip_0', 'clip_1']);
     expect((await fs.readdir(path.join(run.runDir, 'test', 'step_2', 'clip'))).sort()).toEqual(['pred_1.png', 'pred_2.png', 'pred_3.png', 'true_1.png', 'true_2.png', 'true_3.png']);
     const testLine = lines.find((l) => l.startsWith('test at step 2'));
-    expect(testLine).toMatch(/^test at step 2 \(1 videos\): PSNR [\d.]+ [\d.]+ [\d.]+ dB; sharpness difference [\d.-]+ [\d.-]+ [\d.-]+ dB; copying the last frame: PSNR [\d.]+ [\d.]+ [\d.]+ dB$/);
+    const three = '( [\\d.-]+){3}';
+    expect(testLine).toMatch(
+      new RegExp(
+        `^test at step 2 \\(1 videos\\), PSNR per recursion step: model${three} dB; copy last${three}; blank${three}; mean of inputs${three}; ` +
+          `model sharpness ratio${three}, brightest${three}, sharpness difference${three} dB`,
+      ),
+    );
     const jsonl = (await fs.readFile(path.join(run.runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(Object.keys(jsonl.find((m) => 'test/psnr/recursion_1' in m))).toEqual(expect.arrayContaining(['test/psnr/recursion_3', 'test/sharpness_difference/recursion_3']));
+    const test = jsonl.find((m) => 'test/psnr/recursion_1' in m);
+    expect(Object.keys(test)).toEqual(
+      expect.arrayContaining(['test/psnr/recursion_3', 'test/sharpness_difference/recursion_3', 'test/sharpness_ratio/recursion_3', 'test/blank_psnr/recursion_3', 'test/mean_of_inputs_psnr/recursion_3', 'test/copy_last_psnr/recursion_3']),
+    );
+    // The blank baseline by hand: the true frame 5 (index 4) against black.
+    const truth = noiseFrames(44, 36, 7)[4].data;
+    const blankMse = truth.reduce((sum, v) => sum + (v / 255) ** 2, 0) / truth.length;
+    expect(test['test/blank_psnr/recursion_1']).toBeCloseTo(10 * Math.log10(1 / blankMse), 4);
 
     // -T: test only, from the run's newest checkpoint; nothing trains.
     const only: string[] = [];
     const result = await runTraining({ ...run, testOnly: true, recursions: 1 }, { log: (l) => only.push(l) });
     expect(result.step).toBe(2);
-    expect(only.some((l) => l.startsWith('test at step 2 (1 videos): PSNR'))).toBe(true);
+    expect(only.some((l) => l.startsWith('test at step 2 (1 videos), PSNR per recursion step: model'))).toBe(true);
   });
 
   it('stopped and resumed, ends with the same weights as a run never stopped', async () => {
@@ -137,6 +158,35 @@ describe('runTraining', () => {
     expect(kept.length).toBeGreaterThan(0);
     const failedAt = Number(/at step (\d+)/.exec((error as Error).message)?.[1]);
     expect(kept[kept.length - 1]).toBe(`step-${String(failedAt - 1).padStart(9, '0')}`);
+  });
+
+  it('fine-tunes a non-adversarial checkpoint adversarially with a fresh discriminator, and says so', async () => {
+    await runTraining(options('pretrained', { adversarial: false, steps: 2 }));
+    const from = path.join(tempDir(), 'runs', 'pretrained', 'checkpoints', 'step-000000002');
+    const lines: string[] = [];
+    await runTraining(options('fine-tuned', { adversarial: true, steps: 1, loadPath: from }), { log: (l) => lines.push(l) });
+    expect(lines).toContain(`starting from the generator in ${from}; it has no discriminator, so the discriminator starts fresh (seed 3)`);
+    // The adversarial run's checkpoint now holds a discriminator too.
+    const fineTuned = JSON.parse(await fs.readFile(path.join(tempDir(), 'runs', 'fine-tuned', 'checkpoints', 'step-000000001', 'checkpoint.json'), 'utf8'));
+    expect(fineTuned.tensors.some((t: { group: string }) => t.group === 'discriminator')).toBe(true);
+  });
+
+  it('refuses a second writer of the same run in one line naming the first', async () => {
+    let second: string | undefined;
+    // While a run holds the lock, a second one (started from its first step) is refused.
+    const holding = runTraining(options('busy2', { steps: 3 }), {
+      onStep: (step) => {
+        if (step === 1 && second === undefined) {
+          second = 'pending';
+          void oneLineOf(runTraining(options('busy2', { steps: 3, resume: true }))).then((line) => (second = line));
+        }
+      },
+    });
+    await holding;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(second).toMatch(new RegExp(`^${path.join(tempDir(), 'runs', 'busy2')}: is in use by nextframe train -n busy2 \\(pid ${process.pid}, since `));
+    // Released at the end: the run can be resumed.
+    await runTraining(options('busy2', { steps: 4, resume: true }));
   });
 
   it('rejects bad input before training', async () => {

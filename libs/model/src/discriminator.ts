@@ -33,7 +33,12 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
     if (side < 1) throw new RangeError(`discriminator scale ${k}: its convolutions leave nothing to pool at ${config.patchSizePx}px patches`);
     const sizes = [side * side * scale.featureMaps[scale.featureMaps.length - 1], ...scale.fullyConnected];
     const dense = scale.fullyConnected.map((units, i) => {
-      const [w, b] = initLayer({ ...init, prefix: `discriminator/scale${k}/fc${i}`, shape: [sizes[i], units] });
+      // With a variance-preserving initialisation the last layer starts at zero: D answers 0.5 to
+      // everything, inside the output clip where gradients flow (random logits of that size land
+      // beyond the clip, whose gradient is 0, and D never learns). The port's σ 0.01 gets 0.5 from
+      // vanishing activations instead, and keeps its own init.
+      const last = i === scale.fullyConnected.length - 1 && config.initialization !== 'port';
+      const [w, b] = initLayer({ ...init, prefix: `discriminator/scale${k}/fc${i}`, shape: [sizes[i], units], zero: last });
       parameters.push(w, b);
       return { weights: w.variable, bias: b.variable };
     });

@@ -1,5 +1,5 @@
 import { parseModelConfig, parseModelOverrides } from './model-config-schema';
-import type { Downsampling, Initialization } from './model-options';
+import type { DiscriminatorOptimizer, Downsampling, Initialization } from './model-options';
 
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
@@ -23,7 +23,7 @@ export interface DiscriminatorScaleConfig {
   fullyConnected: number[];
 }
 
-export { DOWNSAMPLINGS, INITIALIZATIONS, type Downsampling, type Initialization } from './model-options';
+export { DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS, type DiscriminatorOptimizer, type Downsampling, type Initialization } from './model-options';
 
 export interface ModelConfig {
   /** Which preset these values started from. */
@@ -55,8 +55,14 @@ export interface ModelConfig {
   generatorLearningRate: number;
   /** Optional piecewise-constant schedule `[{ fromStep, learningRate }]` for the generator. */
   generatorLearningRateSchedule?: { fromStep: number; learningRate: number }[];
-  /** Plain gradient descent learning rate of the discriminator (spec: 0.02). */
+  /** Learning rate of the discriminator (spec: 0.02, with plain gradient descent). */
   discriminatorLearningRate: number;
+  /**
+   * The discriminator's optimiser. `sgd` (the spec, the port): plain gradient descent. `adam`:
+   * Adam, as the generator; with summed BCE and a discriminator starting at 0.5, plain descent at
+   * 0.02 moved it too slowly to tell real from generated within a few hundred steps (issue #11).
+   */
+  discriminatorOptimizer: DiscriminatorOptimizer;
   /** Discriminator outputs are clipped to this range (spec: [0.1, 0.9]). */
   discriminatorClip: [number, number];
   /**
@@ -121,6 +127,7 @@ export const PAPER_PRESET: ModelConfig = {
   adversarialWeight: 0.05,
   generatorLearningRate: 0.00004,
   discriminatorLearningRate: 0.02,
+  discriminatorOptimizer: 'sgd',
   discriminatorClip: [0.1, 0.9],
   initialization: 'port',
   initStdDev: 0.01,

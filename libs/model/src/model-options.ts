@@ -4,3 +4,6 @@ export type Initialization = (typeof INITIALIZATIONS)[number];
 /** How frames shrink to the coarse scales (see `ModelConfig.downsampling`). */
 export const DOWNSAMPLINGS = ['bilinear', 'area'] as const;
 export type Downsampling = (typeof DOWNSAMPLINGS)[number];
+/** The discriminator's optimiser (see `ModelConfig.discriminatorOptimizer`). */
+export const DISCRIMINATOR_OPTIMIZERS = ['sgd', 'adam'] as const;
+export type DiscriminatorOptimizer = (typeof DISCRIMINATOR_OPTIMIZERS)[number];

@@ -11,12 +11,13 @@ import { scaleSize, type ModelConfig } from './model-config';
 export interface Optimizers {
   /** Adam (spec: generator). */
   generator: tf.Optimizer;
-  /** Plain gradient descent (spec: discriminator). */
+  /** Plain gradient descent (spec), or Adam (`discriminatorOptimizer`). */
   discriminator: tf.Optimizer;
 }
 
 export function createOptimizers(config: ModelConfig): Optimizers {
-  return { generator: tf.train.adam(config.generatorLearningRate), discriminator: tf.train.sgd(config.discriminatorLearningRate) };
+  const discriminator = config.discriminatorOptimizer === 'adam' ? tf.train.adam(config.discriminatorLearningRate) : tf.train.sgd(config.discriminatorLearningRate);
+  return { generator: tf.train.adam(config.generatorLearningRate), discriminator };
 }
 
 /** A clip batch split for training: the history (full size and per scale) and the targets per scale. */
