@@ -60,7 +60,8 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   if (!name) throw new UsageError('-n/--name NAME is required (outputs go to runs/NAME/eval)');
   if (!testDir) throw new UsageError('-t/--test_dir DIR is required (or --manifest NAME)');
   const runDir = path.resolve(root, 'runs', name);
-  const checkpoint = await loadModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : runDir);
+  const evaluated = stage.run && !str('checkpoint') ? stage.run : name;
+  const checkpoint = await loadModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : path.resolve(root, 'runs', evaluated));
   const compareName = str('compare') ?? stage.compare;
   const compare = compareName ? { name: compareName, checkpoint: await loadModel(path.resolve(root, 'runs', compareName)) } : undefined;
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
@@ -75,7 +76,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   // One writer of runs/NAME/eval at a time (training the same run meanwhile is fine).
   const lock = await acquireRunLock(path.join(runDir, 'eval.lock'), `nextframe evaluate -n ${name}`);
   try {
-    return await evaluateLocked({ runDir, outDir, name, checkpoint, compare, testDir, recursions, movingThreshold, clipsPerVideo, tileSize });
+    return await evaluateLocked({ runDir, outDir, name: evaluated, checkpoint, compare, testDir, recursions, movingThreshold, clipsPerVideo, tileSize });
   } finally {
     await lock.release();
   }
@@ -102,6 +103,7 @@ async function evaluateLocked(args: {
     report = await evaluateRun({
       checkpoint,
       compare,
+      modelName: name,
       testDir: path.resolve(testDir),
       recursions,
       outDir: staging.path,

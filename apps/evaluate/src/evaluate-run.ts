@@ -11,6 +11,8 @@ import { writeStrip } from './strip-image';
 export interface EvaluateOptions {
   /** The model to evaluate. */
   checkpoint: CheckpointContent;
+  /** How tables and plots name the model (default `model`), e.g. its run's name. */
+  modelName?: string;
   /** Another model on the same clips (e.g. the non-adversarial one), as a baseline. */
   compare?: { name: string; checkpoint: CheckpointContent };
   testDir: string;
@@ -39,6 +41,8 @@ export interface EvaluationReport {
   /** Per method, per metric: mean and spread over clips, one entry per recursion step. */
   summary: Record<'model' | BaselineName, MetricSeries> & { compare?: MetricSeries };
   compareName?: string;
+  /** How the model is named in tables and plots. */
+  modelName?: string;
   /** Steps (1-based) where the model's PSNR is within 0.1 dB of the blank frame's, or below it. */
   nearBlank: number[];
 }
@@ -107,6 +111,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
     clips: clipReports,
     summary,
     compareName: options.compare?.name,
+    modelName: options.modelName,
     nearBlank: nearBlankSteps(summary.model.psnr, summary.blank.psnr),
   };
   // JSON has no NaN (empty masks, flat truths): write it as a string.

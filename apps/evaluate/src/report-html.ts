@@ -19,7 +19,7 @@ type Methods = [string, EvaluationReport['summary']['model']][];
 
 function methodsOf(report: EvaluationReport): Methods {
   return [
-    ['model', report.summary.model],
+    [report.modelName ?? 'model', report.summary.model],
     ...(report.summary.compare ? ([[report.compareName ?? 'compare', report.summary.compare]] as Methods) : []),
     ...BASELINES.map((b) => [BASELINE_LABELS[b], report.summary[b]] as Methods[number]),
   ];

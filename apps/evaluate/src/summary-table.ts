@@ -7,12 +7,13 @@ import type { EvaluationReport } from './evaluate-run';
  */
 export function summaryTable(report: EvaluationReport): string {
   const columns: [string, (k: number) => number][] = [
-    ['model', (k) => report.summary.model.psnr[k].mean],
+    [report.modelName ?? 'model', (k) => report.summary.model.psnr[k].mean],
     ...(report.summary.compare ? ([[report.compareName ?? 'compare', (k: number) => (report.summary.compare as EvaluationReport['summary']['model']).psnr[k].mean]] as [string, (k: number) => number][]) : []),
     ...BASELINES.map((b) => [BASELINE_LABELS[b], (k: number) => report.summary[b].psnr[k].mean] as [string, (k: number) => number]),
   ];
-  const header = ['step', ...columns.map(([name]) => `PSNR ${name}`), 'sharpness ratio model'];
-  const rows = Array.from({ length: report.recursions }, (_, k) => [String(k + 1), ...columns.map(([, at]) => `${at(k).toFixed(2)} dB`), report.summary.model.sharpnessRatio[k].mean.toFixed(2)]);
+  const ratios: [string, EvaluationReport['summary']['model']][] = [[report.modelName ?? 'model', report.summary.model], ...(report.summary.compare ? ([[report.compareName ?? 'compare', report.summary.compare]] as [string, EvaluationReport['summary']['model']][]) : [])];
+  const header = ['step', ...columns.map(([name]) => `PSNR ${name}`), ...ratios.map(([name]) => `sharpness ratio ${name}`)];
+  const rows = Array.from({ length: report.recursions }, (_, k) => [String(k + 1), ...columns.map(([, at]) => `${at(k).toFixed(2)} dB`), ...ratios.map(([, s]) => s.sharpnessRatio[k].mean.toFixed(2))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
   const lines = [line(header), ...rows.map(line)];

@@ -164,10 +164,12 @@ describe('runTraining', () => {
     await runTraining(options('pretrained', { adversarial: false, steps: 2 }));
     const from = path.join(tempDir(), 'runs', 'pretrained', 'checkpoints', 'step-000000002');
     const lines: string[] = [];
-    await runTraining(options('fine-tuned', { adversarial: true, steps: 1, loadPath: from }), { log: (l) => lines.push(l) });
-    expect(lines).toContain(`starting from the generator in ${from}; it has no discriminator, so the discriminator starts fresh (seed 3)`);
+    await runTraining(options('fine-tuned', { adversarial: true, steps: 3, loadPath: from }), { log: (l) => lines.push(l) });
+    expect(lines).toContain(`starting from the generator in ${from} at step 2; it has no discriminator, so the discriminator starts fresh (seed 3)`);
+    // It continues the step count: one adversarial step, to step 3.
+    expect(await fs.readdir(path.join(tempDir(), 'runs', 'fine-tuned', 'checkpoints'))).toEqual(['step-000000003']);
     // The adversarial run's checkpoint now holds a discriminator too.
-    const fineTuned = JSON.parse(await fs.readFile(path.join(tempDir(), 'runs', 'fine-tuned', 'checkpoints', 'step-000000001', 'checkpoint.json'), 'utf8'));
+    const fineTuned = JSON.parse(await fs.readFile(path.join(tempDir(), 'runs', 'fine-tuned', 'checkpoints', 'step-000000003', 'checkpoint.json'), 'utf8'));
     expect(fineTuned.tensors.some((t: { group: string }) => t.group === 'discriminator')).toBe(true);
   });
 

@@ -130,11 +130,13 @@ async function trainLocked(options: TrainOptions, hooks: TrainingHooks, opened: 
       if (discriminator && !hasDiscriminator) {
         // Fine-tuning a non-adversarial model adversarially: the generator's weights, a fresh discriminator.
         await restoreCheckpoint(loaded, { generator });
-        log(`starting from the generator in ${options.loadPath}; it has no discriminator, so the discriminator starts fresh (seed ${options.seed})`);
+        log(`starting from the generator in ${options.loadPath} at step ${loaded.manifest.step}; it has no discriminator, so the discriminator starts fresh (seed ${options.seed})`);
       } else {
         await restoreFrom(loaded, options.loadPath, false);
-        log(`starting from the weights in ${options.loadPath}`);
+        log(`starting from the weights in ${options.loadPath} at step ${loaded.manifest.step}`);
       }
+      // As the seed's load_path restores its global step: -s counts the loaded steps too.
+      step = loaded.manifest.step;
     }
 
     events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));

@@ -76,12 +76,42 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const runs = [options, ...(options.adversarialFineTune ? [fineTuneOptions(options, options.adversarialFineTune.fromStep)] : [])];
+  try {
+    for (const run of runs) {
+      if (run !== options) process.stderr.write(`train: adversarial fine-tuning → runs/${run.name}\n`);
+      const code = await trainOne(run, () => stopRequested);
+      if (code !== 0 || stopRequested) return code;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** The adversarial fork of a finished non-adversarial run: its generator at `fromStep`, a fresh discriminator, the same number of steps in all. */
+export function fineTuneOptions(main: TrainOptions, fromStep: number): TrainOptions {
+  if (main.adversarial) throw new UsageError('stages.train.adversarialFineTune needs a non-adversarial main run (adversarial: "f")');
+  if (fromStep >= main.steps) throw new UsageError(`stages.train.adversarialFineTune.fromStep ${fromStep} must be below steps ${main.steps}`);
+  const name = `${main.name}-adversarial`;
+  return {
+    ...main,
+    name,
+    runDir: path.join(path.dirname(main.runDir), name),
+    adversarial: true,
+    loadPath: path.join(main.runDir, 'checkpoints', `step-${String(fromStep).padStart(9, '0')}`),
+    adversarialFineTune: undefined,
+  };
+}
+
+async function trainOne(options: TrainOptions, stopRequested: () => boolean): Promise<number> {
   const progress = createProgress({ label: 'train', total: options.steps, unit: 'steps', fields: ['rate'], fieldLabels: { rate: 'steps/s' } });
   let first: { step: number; at: number } | undefined;
   try {
     const result = await runTraining(options, {
       log: (line) => progress.log(line),
-      shouldStop: () => stopRequested,
+      shouldStop: stopRequested,
       onStep: (step) => {
         first ??= { step, at: Date.now() }; // measured from the first finished step, after set-up
         const seconds = (Date.now() - first.at) / 1000;
@@ -98,8 +128,6 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
     return 0;
   } finally {
     progress.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -182,5 +210,6 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
     resume: v.resume === true,
     overwrite: v.overwrite === true,
     loadPath: str('load_path') ? path.resolve(str('load_path') as string) : undefined,
+    adversarialFineTune: manifestTrain.adversarialFineTune as TrainOptions['adversarialFineTune'],
   };
 }

@@ -35,8 +35,10 @@ export interface TrainOptions {
   resume: boolean;
   /** Remove `runDir` first. */
   overwrite: boolean;
-  /** Start from these weights (a checkpoint folder) instead of random ones. */
+  /** Start from these weights (a checkpoint folder) instead of random ones, at its step. */
   loadPath?: string;
+  /** After this run: an adversarial run `<name>-adversarial` from this run's checkpoint at `fromStep` (manifest only). */
+  adversarialFineTune?: { fromStep: number };
 }
 
 export const SEED_DEFAULTS = { statsFreq: 10, summaryFreq: 100, modelSaveFreq: 10000, imgSaveFreq: 1000, testFreq: 5000, recursions: 1, keepLast: 3, keepEveryHours: 2 };

@@ -106,11 +106,18 @@ export const trainStageSchema = z.strictObject({
   recursions: z.int().min(1).optional(),
   keepLast: z.int().min(1).optional(),
   model: z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (see nextframe train --print-config)'),
+  adversarialFineTune: z
+    .strictObject({ fromStep: z.int().min(1).describe("the main run's checkpoint to start from (keep it: modelSaveFreq must reach it)") })
+    .optional()
+    .describe(
+      'after the main (non-adversarial) run, also train runs/<name>-adversarial: its generator from the main run at fromStep, a fresh discriminator, adversarially up to the same number of steps',
+    ),
 });
 
 export const evaluateStageSchema = z.strictObject({
   recursions: z.int().min(1).optional().describe('frames predicted recursively (default 4)'),
   movingThreshold: z.number().min(0).max(1).optional().describe('a pixel is moving when it changes by more than this (default 0.1)'),
+  run: z.string().optional().describe('the run evaluated (default: the manifest name); the report goes to runs/<manifest name>/eval'),
   compare: z.string().optional().describe('another run evaluated on the same clips as a baseline'),
   clipsPerVideo: z.int().min(1).optional().describe('clips per test video, starts spread evenly over it (default 1: from its first frame)'),
   tileSize: z.int().min(0).optional().describe('predict frames larger than this (plus the network\'s reach on each side) in tiles of this side; 0: whole frames (default 256)'),

@@ -1,18 +1,21 @@
+import type { LossReduction } from './model-options';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Gradient difference loss (paper eq. 5), α = `exponent`:
  * Σ | |∂x y| − |∂x G| |^α + | |∂y y| − |∂y G| |^α, with ∂ the difference of horizontally /
- * vertically adjacent pixels (inside the image: no padding), averaged over the scales.
+ * vertically adjacent pixels (inside the image: no padding; with `reduction` 'mean', each sum a
+ * mean), averaged over the scales.
  * Tensors are NHWC.
  */
-export function gradientDifferenceLoss(predictions: readonly tf.Tensor4D[], targets: readonly tf.Tensor4D[], exponent: number): tf.Scalar {
+export function gradientDifferenceLoss(predictions: readonly tf.Tensor4D[], targets: readonly tf.Tensor4D[], exponent: number, reduction: LossReduction = 'sum'): tf.Scalar {
   return tf.tidy(() => {
+    const reduce = reduction === 'mean' ? tf.mean : tf.sum;
     const perScale = predictions.map((p, k) => {
       const t = targets[k];
       const [gx, gy] = absoluteGradients(p);
       const [tx, ty] = absoluteGradients(t);
-      return tf.add(tf.sum(tf.pow(tf.abs(tf.sub(tx, gx)), exponent)), tf.sum(tf.pow(tf.abs(tf.sub(ty, gy)), exponent)));
+      return tf.add(reduce(tf.pow(tf.abs(tf.sub(tx, gx)), exponent)), reduce(tf.pow(tf.abs(tf.sub(ty, gy)), exponent)));
     });
     return tf.mean(tf.stack(perScale)) as tf.Scalar;
   });

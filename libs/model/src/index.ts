@@ -7,6 +7,8 @@ export {
   DOWNSAMPLINGS,
   INITIALIZATIONS,
   PRESETS,
+  SPEC_PRESET,
+  TRAINING_THAT_LEARNS,
   SMALL_PRESET,
   resolveModelConfig,
   scaleSize,

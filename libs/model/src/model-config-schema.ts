@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelConfig } from './model-config';
-import { DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS } from './model-options';
+import { DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS, LOSS_REDUCTIONS } from './model-options';
 
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
@@ -24,6 +24,7 @@ export const modelConfigSchema = z.strictObject({
   gdlWeight: nonNegative,
   gdlExponent: positive,
   adversarialWeight: nonNegative,
+  lossReduction: z.enum(LOSS_REDUCTIONS),
   generatorLearningRate: positive,
   generatorLearningRateSchedule: z.array(z.strictObject({ fromStep: z.int().min(0), learningRate: positive })).optional(),
   discriminatorLearningRate: positive,
@@ -43,7 +44,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

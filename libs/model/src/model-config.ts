@@ -1,5 +1,5 @@
 import { parseModelConfig, parseModelOverrides } from './model-config-schema';
-import type { DiscriminatorOptimizer, Downsampling, Initialization } from './model-options';
+import type { DiscriminatorOptimizer, Downsampling, Initialization, LossReduction } from './model-options';
 
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
@@ -23,7 +23,16 @@ export interface DiscriminatorScaleConfig {
   fullyConnected: number[];
 }
 
-export { DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS, type DiscriminatorOptimizer, type Downsampling, type Initialization } from './model-options';
+export {
+  DISCRIMINATOR_OPTIMIZERS,
+  DOWNSAMPLINGS,
+  INITIALIZATIONS,
+  LOSS_REDUCTIONS,
+  type DiscriminatorOptimizer,
+  type Downsampling,
+  type Initialization,
+  type LossReduction,
+} from './model-options';
 
 export interface ModelConfig {
   /** Which preset these values started from. */
@@ -51,6 +60,14 @@ export interface ModelConfig {
   gdlExponent: number;
   /** λ_adv (spec: 0.05). */
   adversarialWeight: number;
+  /**
+   * `sum` (the port, the spec): Lp and GDL summed over every pixel of the batch, cross-entropies
+   * over the batch. `mean`: means instead, as the authors' Torch criteria average. With sums,
+   * Lp is ~10⁴ times the adversarial term at 32×32, so λ_adv = 0.05 leaves the discriminator
+   * almost no say (issue #11); with means λ_adv weighs what the paper meant. Adam's steps do
+   * not depend on the loss's scale, so non-adversarial training is the same either way.
+   */
+  lossReduction: LossReduction;
   /** Adam learning rate of the generator (port: 0.00004; the paper's 0.04 → 0.005 is a schedule option). */
   generatorLearningRate: number;
   /** Optional piecewise-constant schedule `[{ fromStep, learningRate }]` for the generator. */
@@ -101,9 +118,9 @@ export interface ModelConfig {
   batchSize: number;
 }
 
-/** Exactly the spec (paper values, the port's learning rate). */
-export const PAPER_PRESET: ModelConfig = {
-  preset: 'paper',
+/** Exactly `docs/model-spec.md`: the paper's networks with the TensorFlow port's training settings. */
+export const SPEC_PRESET: ModelConfig = {
+  preset: 'spec',
   historyLength: 4,
   patchSizePx: 32,
   generator: [
@@ -125,6 +142,7 @@ export const PAPER_PRESET: ModelConfig = {
   gdlWeight: 1,
   gdlExponent: 1,
   adversarialWeight: 0.05,
+  lossReduction: 'sum',
   generatorLearningRate: 0.00004,
   discriminatorLearningRate: 0.02,
   discriminatorOptimizer: 'sgd',
@@ -137,6 +155,26 @@ export const PAPER_PRESET: ModelConfig = {
   clipFeedback: false,
   batchSize: 8,
 };
+
+/**
+ * What made the networks learn on Moving MNIST and real footage (issue #11, `docs/experiments.md`),
+ * each a departure from the spec with its reason on its field: He initialisation, area
+ * downsampling, predicting the change to the last frame, clipped recursion feedback, and an
+ * adversarial term that weighs what the paper meant (mean-reduced losses) against a
+ * discriminator that learns (Adam).
+ */
+export const TRAINING_THAT_LEARNS: Partial<ModelConfig> = {
+  initialization: 'he',
+  downsampling: 'area',
+  predictChange: true,
+  clipFeedback: true,
+  lossReduction: 'mean',
+  discriminatorOptimizer: 'adam',
+  discriminatorLearningRate: 0.001,
+};
+
+/** The spec's networks with the training that learns; `--preset spec` is the spec exactly. */
+export const PAPER_PRESET: ModelConfig = { ...SPEC_PRESET, ...TRAINING_THAT_LEARNS, preset: 'paper' };
 
 /**
  * CPU-friendly: the same architecture with a quarter of the feature maps in every hidden conv
@@ -160,7 +198,7 @@ function quarterHidden(maps: number[]): number[] {
   return maps.map((f, i) => (i === 0 || i === maps.length - 1 ? f : f / 4));
 }
 
-export const PRESETS: Record<string, ModelConfig> = { paper: PAPER_PRESET, small: SMALL_PRESET };
+export const PRESETS: Record<string, ModelConfig> = { paper: PAPER_PRESET, small: SMALL_PRESET, spec: SPEC_PRESET };
 
 /**
  * A preset with overrides applied, and the channel counts that follow from `historyLength` and

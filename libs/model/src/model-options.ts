@@ -7,3 +7,6 @@ export type Downsampling = (typeof DOWNSAMPLINGS)[number];
 /** The discriminator's optimiser (see `ModelConfig.discriminatorOptimizer`). */
 export const DISCRIMINATOR_OPTIMIZERS = ['sgd', 'adam'] as const;
 export type DiscriminatorOptimizer = (typeof DISCRIMINATOR_OPTIMIZERS)[number];
+/** How the losses reduce over pixels and the batch (see `ModelConfig.lossReduction`). */
+export const LOSS_REDUCTIONS = ['sum', 'mean'] as const;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];

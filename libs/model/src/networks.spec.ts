@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nextframe/tf-backend';
 import {
   PAPER_PRESET,
+  SPEC_PRESET,
+  TRAINING_THAT_LEARNS,
   checkpointFiles,
   checkpointFromFiles,
   createDiscriminator,
@@ -24,7 +26,9 @@ beforeAll(async () => {
 });
 
 /** Thin networks and a higher learning rate: steps take milliseconds and visibly learn. */
-const tiny: ModelConfig = tinyModelConfig({ generatorLearningRate: 0.01 });
+// The port's initialisation and whole-frame prediction: every layer gets a gradient from the first
+// step (zero-started last layers, as the change-predicting default has, pass none back on step 1).
+const tiny: ModelConfig = tinyModelConfig({ generatorLearningRate: 0.01, initialization: 'port', predictChange: false });
 
 function clips(seed: number, batch = 2): tf.Tensor4D {
   return tf.randomUniform([batch, 32, 32, 15], -1, 1, 'float32', seed) as tf.Tensor4D;
@@ -91,12 +95,21 @@ describe('networks', () => {
     g.dispose();
     d.dispose();
     expect(PAPER_PRESET.generatorLearningRate).toBe(0.00004);
+    // `spec` is docs/model-spec.md exactly; `paper` the same networks with the training that learns.
+    expect(SPEC_PRESET).toMatchObject({
+      initialization: 'port', initStdDev: 0.01, initBias: 0.1, downsampling: 'bilinear', predictChange: false, clipFeedback: false,
+      lossReduction: 'sum', discriminatorOptimizer: 'sgd', discriminatorLearningRate: 0.02, discriminatorClip: [0.1, 0.9], adversarialWeight: 0.05,
+    });
+    expect(PAPER_PRESET.generator).toEqual(SPEC_PRESET.generator);
+    expect(PAPER_PRESET.discriminator).toEqual(SPEC_PRESET.discriminator);
+    expect(PAPER_PRESET).toMatchObject({ ...TRAINING_THAT_LEARNS, preset: 'paper' });
   });
 
-  it('initialises weights from a truncated normal (σ 0.01) and biases at 0.1, reproducibly', () => {
-    const a = createGenerator(tiny, 7);
-    const b = createGenerator(tiny, 7);
-    const c = createGenerator(tiny, 8);
+  it('initialises weights from a truncated normal (σ 0.01) and biases at 0.1 (port), reproducibly', () => {
+    const port = { ...tiny, initialization: 'port' as const };
+    const a = createGenerator(port, 7);
+    const b = createGenerator(port, 7);
+    const c = createGenerator(port, 8);
     const weights = a.parameters[0].variable.dataSync() as Float32Array;
     const mean = weights.reduce((s, v) => s + v, 0) / weights.length;
     const std = Math.sqrt(weights.reduce((s, v) => s + (v - mean) ** 2, 0) / weights.length);

@@ -84,6 +84,7 @@ export function discriminatorStep(
   batch: TrainingBatch,
 ): { loss: number; stats: DiscriminatorStats } {
   const { generator, discriminator } = networks;
+  const config = generator.config;
   const fake = tf.tidy(() => generator.predictScales(batch.history)); // constants: no gradient to G
   const kept: { real: tf.Tensor[]; generated: tf.Tensor[] } = { real: [], generated: [] };
   try {
@@ -94,7 +95,7 @@ export function discriminatorStep(
         const generated = discriminator.predict(fake, batch.historyScales);
         kept.real = real.map((t) => tf.keep(t));
         kept.generated = generated.map((t) => tf.keep(t));
-        return discriminatorLoss(real, generated);
+        return discriminatorLoss(real, generated, config.lossReduction);
       },
       true,
       variables,
@@ -134,9 +135,9 @@ export function generatorStep(
   const cost = optimizer.minimize(
     () => {
       const predictions = generator.predictScales(batch.history);
-      const lp = lpLoss(predictions, batch.targets, config.lpExponent);
-      const gdl = gradientDifferenceLoss(predictions, batch.targets, config.gdlExponent);
-      const adversarial = options.adversarial && discriminator ? adversarialLoss(discriminator.predict(predictions, batch.historyScales)) : undefined;
+      const lp = lpLoss(predictions, batch.targets, config.lpExponent, config.lossReduction);
+      const gdl = gradientDifferenceLoss(predictions, batch.targets, config.gdlExponent, config.lossReduction);
+      const adversarial = options.adversarial && discriminator ? adversarialLoss(discriminator.predict(predictions, batch.historyScales), config.lossReduction) : undefined;
       kept.lp = tf.keep(lp);
       kept.gdl = tf.keep(gdl);
       if (adversarial) kept.adversarial = tf.keep(adversarial);
