@@ -39,7 +39,7 @@ memory (a 1920×1080 frame through the paper network does not fit in wasm's 4 Gi
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
     threads: { type: 'string', valueName: 'N', description: 'threads of the wasm backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
   },
-  examples: ['nextframe evaluate -n mine -t data/mine/frames/test -r 16', 'nextframe evaluate --manifest demo --compare demo-nonadversarial'],
+  examples: ['nextframe evaluate -n mine -t data/mine/frames/test -r 16', 'nextframe evaluate -n demo-adversarial -t data/demo/frames/test --compare demo'],
   run: runEvaluate,
 };
 

@@ -6,7 +6,7 @@ import { parseCommand } from '@nextframe/cli-kit';
 import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
-import { resolveTrainOptions, trainCommand } from './train-command';
+import { fineTuneOptions, resolveTrainOptions, trainCommand } from './train-command';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
 const tempDir = useTempDir('train-cli');
@@ -45,6 +45,14 @@ describe('nextframe train', () => {
       parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '--set', 'initialization=he', '--set', 'predictChange=true', '--set', 'generatorLearningRateSchedule=[{"fromStep":10,"learningRate":0.0001}]']),
     );
     expect(chosen.model).toMatchObject({ initialization: 'he', predictChange: true, generatorLearningRateSchedule: [{ fromStep: 10, learningRate: 0.0001 }] });
+
+    // The manifest's adversarialFineTune: the adversarial fork of a finished non-adversarial run.
+    const main = await resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'demo', '-a', 'f', '-s', '450']));
+    const fork = fineTuneOptions(main, 300);
+    expect(fork).toMatchObject({ name: 'demo-adversarial', adversarial: true, steps: 450, runDir: path.join(path.dirname(main.runDir), 'demo-adversarial') });
+    expect(fork.loadPath).toBe(path.join(main.runDir, 'checkpoints', 'step-000000300'));
+    expect(() => fineTuneOptions(main, 450)).toThrow('stages.train.adversarialFineTune.fromStep 450 must be below steps 450');
+    expect(() => fineTuneOptions({ ...main, adversarial: true }, 300)).toThrow('needs a non-adversarial main run');
     await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'maybe']))).rejects.toThrow("-a/--adversarial must be t or f, got 'maybe'");
   });
 
