@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
+import { writeFileAtomic } from '@nextframe/files';
 import type { RgbImage } from '@nextframe/media';
 
 export const STRIP_GAP_PX = 6;
@@ -21,5 +22,5 @@ export async function writeStrip(file: string, groups: readonly (readonly RgbIma
   }
   await fs.mkdir(path.dirname(file), { recursive: true });
   const png = await sharp({ create: { width: stripWidth, height, channels: 3, background: '#ffffff' } }).composite(composites).png().toBuffer();
-  await fs.writeFile(file, png);
+  await writeFileAtomic(file, png);
 }

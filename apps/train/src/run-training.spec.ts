@@ -149,7 +149,8 @@ describe('runTraining', () => {
   });
 
   it('stops on a NaN or infinite loss and keeps the last good checkpoint', async () => {
-    const wild = { ...tiny, generatorLearningRate: 1e30, discriminatorLearningRate: 1e30 };
+    // Learning rates near float32's limit: the weights overflow on the first updates.
+    const wild = { ...tiny, generatorLearningRate: 1e38, discriminatorLearningRate: 1e38 };
     const run = options('nan', { model: wild, steps: 50, modelSaveFreq: 1, keepLast: 100 });
     const error = await runTraining(run).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
@@ -189,6 +190,16 @@ describe('runTraining', () => {
     expect(second).toMatch(new RegExp(`^${path.join(tempDir(), 'runs', 'busy2')}: is in use by nextframe train -n busy2 \\(pid ${process.pid}, since `));
     // Released at the end: the run can be resumed.
     await runTraining(options('busy2', { steps: 4, resume: true }));
+  });
+
+  it('on a full disk stops with one line naming the file, keeping the last checkpoint', async () => {
+    // metrics.jsonl points at /dev/full, which answers every write with ENOSPC.
+    const run = options('full', { steps: 6, modelSaveFreq: 1, summaryFreq: 3 });
+    await fs.mkdir(run.runDir, { recursive: true });
+    await fs.symlink('/dev/full', path.join(run.runDir, 'metrics.jsonl'));
+    expect(await oneLineOf(runTraining(run))).toBe(`${path.join(run.runDir, 'metrics.jsonl')}: no space left on device (ENOSPC) while writing; free some space and run again`);
+    expect(await fs.readdir(path.join(run.runDir, 'checkpoints'))).toEqual(['step-000000001', 'step-000000002']);
+    expect(await fs.readdir(run.runDir)).not.toContain('train.lock');
   });
 
   it('rejects bad input before training', async () => {

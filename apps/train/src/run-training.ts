@@ -2,8 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ClipStore, clipBatchToTensor, type EpochBatch } from '@nextframe/data';
-import { NextframeError } from '@nextframe/errors';
-import { acquireRunLock, removeStaleStagingDirs, type RunLock } from '@nextframe/files';
+import { NextframeError, guardWrite } from '@nextframe/errors';
+import { acquireRunLock, removeStaleStagingDirs } from '@nextframe/files';
 import {
   createDiscriminator,
   createGenerator,
@@ -16,6 +16,7 @@ import {
   restoreCheckpoint,
   serializeCheckpoint,
   type CheckpointContent,
+  type Discriminator,
   type DiscriminatorStats,
   type Generator,
   type TrainingBatch,
@@ -49,8 +50,44 @@ export interface TrainingHooks {
  * on the next; otherwise generator steps only. Statistics every `statsFreq` steps, TensorBoard
  * scalars and `metrics.jsonl` every `summaryFreq`, checkpoints every `modelSaveFreq`, at the end
  * and when stopped. The data order is part of the checkpoint, so a resumed run continues exactly.
+ *
+ * The phases, in order: open the clips and check their shape → lock the run folder → prepare it
+ * (overwrite, stale staging folders, existing checkpoints) → build the networks and restore the
+ * starting point (resume, load_path, fine-tune) → train steps, reporting and checkpointing → close.
  */
 export async function runTraining(options: TrainOptions, hooks: TrainingHooks = {}): Promise<TrainingResult> {
+  const store = await openClips(options);
+  const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
+  try {
+    // One writer per run folder: a second `train -n same` is refused, naming the first.
+    const lock = await acquireRunLock(path.join(options.runDir, TRAIN_LOCK), `nextframe train -n ${options.name}`);
+    try {
+      const existing = await prepareRunFolder(options, checkpoints);
+      const session = await startSession(options, hooks, store, checkpoints, existing);
+      try {
+        if (options.testOnly) {
+          if (!options.testDir) throw new NextframeError('-T/--test_only needs -t/--test_dir');
+          if (!session.loaded && !existing.length) throw new NextframeError('-T/--test_only needs a trained model: --load_path, or a run with checkpoints', { file: options.runDir });
+          await session.test();
+          return { step: session.step, reason: 'done' };
+        }
+        return await trainSteps(session);
+      } finally {
+        await session.close();
+      }
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** The lock file of a run folder while `train` writes it. */
+export const TRAIN_LOCK = 'train.lock';
+
+/** Open the clip store and check its clips fit the model (patch size, history + 1 frames). */
+async function openClips(options: TrainOptions): Promise<ClipStore> {
   const store = await ClipStore.open(options.clipsDir);
   const config = options.model;
   const [frames, height, width] = store.clipShape;
@@ -62,29 +99,11 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
       { file: options.clipsDir },
     );
   }
-  const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
-  // One writer per run folder: a second `train -n same` is refused, naming the first.
-  let lock: RunLock;
-  try {
-    lock = await acquireRunLock(path.join(options.runDir, TRAIN_LOCK), `nextframe train -n ${options.name}`);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  try {
-    return await trainLocked(options, hooks, { store, checkpoints });
-  } finally {
-    await lock.release();
-  }
+  return store;
 }
 
-/** The lock file of a run folder while `train` writes it. */
-export const TRAIN_LOCK = 'train.lock';
-
-async function trainLocked(options: TrainOptions, hooks: TrainingHooks, opened: { store: ClipStore; checkpoints: CheckpointStore }): Promise<TrainingResult> {
-  const log = hooks.log ?? (() => undefined);
-  const { store, checkpoints } = opened;
-  const config = options.model;
+/** Empty the run folder for -O (all but the lock), clear staging folders of a killed run, refuse to overwrite checkpoints silently. */
+async function prepareRunFolder(options: TrainOptions, checkpoints: CheckpointStore): Promise<number[]> {
   if (options.overwrite) {
     for (const entry of await fs.readdir(options.runDir)) if (entry !== TRAIN_LOCK) await fs.rm(path.join(options.runDir, entry), { recursive: true, force: true });
   }
@@ -92,170 +111,237 @@ async function trainLocked(options: TrainOptions, hooks: TrainingHooks, opened: 
   await removeStaleStagingDirs(checkpoints.dir);
   const existing = await checkpoints.steps();
   if (existing.length && !options.resume && !options.testOnly) {
-    await store.close();
     throw new NextframeError('already holds checkpoints: use --resume to continue, or -O/--overwrite to start over', { file: options.runDir });
   }
+  return existing;
+}
 
+/** Everything a training run holds while it runs: networks, optimisers, the data order, the writers. */
+interface TrainingSession {
+  options: TrainOptions;
+  hooks: TrainingHooks;
+  log: (line: string) => void;
+  store: ClipStore;
+  checkpoints: CheckpointStore;
+  existing: number[];
+  loaded?: CheckpointContent;
+  generator: Generator;
+  discriminator?: Discriminator;
+  optimizers: ReturnType<typeof createOptimizers>;
+  step: number;
+  position: { epoch: number; batch: number };
+  saved?: string;
+  /** Scalars to TensorBoard and a row of metrics.jsonl. */
+  record: (scalars: Record<string, number>) => Promise<void>;
+  /** The recursive test on the test frames, if there are any. */
+  test: () => Promise<void>;
+  checkpoint: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Build the networks, restore the starting point, open the event file: a session ready to train or test. */
+async function startSession(options: TrainOptions, hooks: TrainingHooks, store: ClipStore, checkpoints: CheckpointStore, existing: number[]): Promise<TrainingSession> {
+  const config = options.model;
   // Check a starting checkpoint before building anything (the paper networks take seconds to build).
   const loaded = options.loadPath && !(options.resume && existing.length) ? await loadCheckpointFolder(options.loadPath) : undefined;
   if (loaded && !sameNetworks(loaded, config)) {
-    await store.close();
     throw new NextframeError(`is a '${loaded.manifest.config.preset}' checkpoint with other networks than this run's '${config.preset}' preset`, {
       file: options.loadPath,
     });
   }
   const generator = createGenerator(config, options.seed);
   const discriminator = options.adversarial ? createDiscriminator(config, options.seed) : undefined;
-  const optimizers = createOptimizers(config);
-  let step = 0;
-  let position = { epoch: 0, batch: 0 };
-  let saved: string | undefined;
-  const restoreFrom = async (content: CheckpointContent, what: string, withState: boolean) => {
-    if (!sameNetworks(content, config)) {
-      throw new NextframeError(`is a '${content.manifest.config.preset}' checkpoint with other networks than this run's '${config.preset}' preset`, { file: what });
-    }
-    await restoreCheckpoint(content, { generator, discriminator, optimizers: withState ? optimizers : undefined });
+  const session: TrainingSession = {
+    options,
+    hooks,
+    log: hooks.log ?? (() => undefined),
+    store,
+    checkpoints,
+    existing,
+    loaded,
+    generator,
+    discriminator,
+    optimizers: createOptimizers(config),
+    step: 0,
+    position: { epoch: 0, batch: 0 },
+    record: async () => undefined,
+    test: async () => undefined,
+    checkpoint: async () => undefined,
+    close: async () => {
+      generator.dispose();
+      discriminator?.dispose();
+    },
   };
-  let events: EventFileWriter | undefined;
-  let batches: AsyncGenerator<EpochBatch> | undefined;
   try {
-    if ((options.resume || (options.testOnly && !loaded)) && existing.length) {
-      const content = (await checkpoints.newest()) as CheckpointContent;
-      await restoreFrom(content, checkpoints.dir, true);
-      step = content.manifest.step;
-      position = content.manifest.extra.dataPosition as { epoch: number; batch: number };
-      log(`resuming from step ${step}`);
-    } else if (loaded && options.loadPath) {
-      const hasDiscriminator = loaded.manifest.tensors.some((t) => t.group === 'discriminator');
-      if (discriminator && !hasDiscriminator) {
-        // Fine-tuning a non-adversarial model adversarially: the generator's weights, a fresh discriminator.
-        await restoreCheckpoint(loaded, { generator });
-        log(`starting from the generator in ${options.loadPath} at step ${loaded.manifest.step}; it has no discriminator, so the discriminator starts fresh (seed ${options.seed})`);
-      } else {
-        await restoreFrom(loaded, options.loadPath, false);
-        log(`starting from the weights in ${options.loadPath} at step ${loaded.manifest.step}`);
-      }
-      // As the seed's load_path restores its global step: -s counts the loaded steps too.
-      step = loaded.manifest.step;
-    }
-
-    events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));
-    const writer = events;
+    await restoreStart(session);
+    const events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));
     const metricsFile = path.join(options.runDir, 'metrics.jsonl');
-    const test = async () => {
+    session.close = async () => {
+      await events.close();
+      generator.dispose();
+      discriminator?.dispose();
+    };
+    session.record = async (scalars) => {
+      await events.scalars(session.step, scalars);
+      await guardWrite(metricsFile, () => fs.appendFile(metricsFile, `${JSON.stringify({ step: session.step, ...scalars })}\n`));
+    };
+    session.test = async () => {
       if (!options.testDir) return;
       const result = await recursiveTest({
         generator,
         testDir: options.testDir,
         recursions: options.recursions,
-        imagesDir: path.join(options.runDir, 'test', `step_${step}`),
+        imagesDir: path.join(options.runDir, 'test', `step_${session.step}`),
       });
-      const scalars = recursiveTestScalars(result);
-      log(describeRecursiveTest(step, result));
-      await writer.scalars(step, scalars);
-      await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
+      session.log(describeRecursiveTest(session.step, result));
+      await session.record(recursiveTestScalars(result));
     };
-    if (options.testOnly) {
-      if (!options.testDir) throw new NextframeError('-T/--test_only needs -t/--test_dir');
-      if (!loaded && !existing.length) throw new NextframeError('-T/--test_only needs a trained model: --load_path, or a run with checkpoints', { file: options.runDir });
-      await test();
-      return { step, reason: 'done' };
-    }
-    const order = store.batches({ batchSize: config.batchSize, seed: options.seed, startEpoch: position.epoch, startBatch: position.batch });
-    batches = order;
-    let next: EpochBatch | undefined;
-    const take = async (): Promise<tf.Tensor4D> => {
-      const result = await order.next();
-      next = result.value as EpochBatch;
-      const perEpoch = Math.floor(store.count / config.batchSize);
-      position = next.batchInEpoch + 1 >= perEpoch ? { epoch: next.epoch + 1, batch: 0 } : { epoch: next.epoch, batch: next.batchInEpoch + 1 };
-      return clipBatchToTensor(next);
-    };
-    const checkpoint = async () => {
+    session.checkpoint = async () => {
       const content = await serializeCheckpoint({
         generator,
         discriminator,
-        optimizers,
-        step,
+        optimizers: session.optimizers,
+        step: session.step,
         seed: options.seed,
-        extra: { dataPosition: position, adversarial: options.adversarial, savedAt: Date.now() },
+        extra: { dataPosition: session.position, adversarial: options.adversarial, savedAt: Date.now() },
       });
-      saved = await checkpoints.save(content);
+      session.saved = await checkpoints.save(content);
       await checkpoints.prune(options.keepLast, options.keepEveryHours);
     };
+    return session;
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
 
+/** Resume the run's newest checkpoint, or start from --load_path (a non-adversarial one into adversarial training: a fresh discriminator). */
+async function restoreStart(session: TrainingSession): Promise<void> {
+  const { options, loaded, checkpoints, existing, generator, discriminator } = session;
+  const restoreFrom = async (content: CheckpointContent, what: string, withState: boolean) => {
+    if (!sameNetworks(content, options.model)) {
+      throw new NextframeError(`is a '${content.manifest.config.preset}' checkpoint with other networks than this run's '${options.model.preset}' preset`, { file: what });
+    }
+    await restoreCheckpoint(content, { generator, discriminator, optimizers: withState ? session.optimizers : undefined });
+  };
+  if ((options.resume || (options.testOnly && !loaded)) && existing.length) {
+    const content = (await checkpoints.newest()) as CheckpointContent;
+    await restoreFrom(content, checkpoints.dir, true);
+    session.step = content.manifest.step;
+    session.position = content.manifest.extra.dataPosition as { epoch: number; batch: number };
+    session.log(`resuming from step ${session.step}`);
+  } else if (loaded && options.loadPath) {
+    const hasDiscriminator = loaded.manifest.tensors.some((t) => t.group === 'discriminator');
+    if (discriminator && !hasDiscriminator) {
+      // Fine-tuning a non-adversarial model adversarially: the generator's weights, a fresh discriminator.
+      await restoreCheckpoint(loaded, { generator });
+      session.log(
+        `starting from the generator in ${options.loadPath} at step ${loaded.manifest.step}; it has no discriminator, so the discriminator starts fresh (seed ${options.seed})`,
+      );
+    } else {
+      await restoreFrom(loaded, options.loadPath, false);
+      session.log(`starting from the weights in ${options.loadPath} at step ${loaded.manifest.step}`);
+    }
+    // As the seed's load_path restores its global step: -s counts the loaded steps too.
+    session.step = loaded.manifest.step;
+  }
+}
+
+/** The losses of one training step and the discriminator's judgement of its batch. */
+interface StepOutcome {
+  scalars: Record<string, number>;
+  judged?: DiscriminatorStats;
+}
+
+/** Steps until `steps` or a stop request; then a final checkpoint. */
+async function trainSteps(session: TrainingSession): Promise<TrainingResult> {
+  const { options, store, hooks } = session;
+  const config = options.model;
+  const order = store.batches({ batchSize: config.batchSize, seed: options.seed, startEpoch: session.position.epoch, startBatch: session.position.batch });
+  const perEpoch = Math.floor(store.count / config.batchSize);
+  const take = async (): Promise<tf.Tensor4D> => {
+    const next = (await order.next()).value as EpochBatch;
+    session.position = next.batchInEpoch + 1 >= perEpoch ? { epoch: next.epoch + 1, batch: 0 } : { epoch: next.epoch, batch: next.batchInEpoch + 1 };
+    return clipBatchToTensor(next);
+  };
+  try {
     let reason: TrainingResult['reason'] = 'done';
     const started = Date.now();
-    const startStep = step;
-    while (step < options.steps) {
-      (optimizers.generator as unknown as { learningRate: number }).learningRate = generatorLearningRate(config, step);
-      let discriminatorLoss: number | undefined;
-      let judged: DiscriminatorStats | undefined;
-      if (discriminator) {
-        const clips = await take();
-        const batch = prepareBatch(clips, config);
-        ({ loss: discriminatorLoss, stats: judged } = discriminatorStep({ generator, discriminator }, optimizers.discriminator, batch));
-        disposeBatch(batch);
-        clips.dispose();
-      }
-      const clips = await take();
-      const batch = prepareBatch(clips, config);
-      const result = generatorStep({ generator, discriminator }, optimizers.generator, batch, { adversarial: Boolean(discriminator) });
-      const quality = (step + 1) % options.statsFreq === 0 || (step + 1) % options.summaryFreq === 0 ? batchQuality(generator, batch) : undefined;
-      if ((step + 1) % options.imgSaveFreq === 0) {
-        const predictions = tf.tidy(() => generator.predictScales(batch.history));
-        await saveStepImages(path.join(options.runDir, 'images', `step_${step + 1}`), batch.history, predictions, batch.targets);
-        tf.dispose(predictions);
-      }
-      disposeBatch(batch);
-      clips.dispose();
-      const values = [result.total, result.lp, result.gdl, result.adversarial ?? 0, discriminatorLoss ?? 0];
-      if (!values.every(Number.isFinite)) {
-        throw new TrainingDivergedError(
-          `loss became ${values.find((v) => !Number.isFinite(v))} at step ${step + 1}; stopped. ` +
-            (saved || existing.length ? `The last good checkpoint is kept in ${checkpoints.dir}` : 'No checkpoint was written yet'),
-          { file: options.runDir },
-        );
-      }
-      step += 1;
-      hooks.onStep?.(step);
-      const scalars: Record<string, number> = {
-        'loss/generator': result.total,
-        'loss/lp': result.lp,
-        'loss/gdl': result.gdl,
-        ...(result.adversarial !== undefined ? { 'loss/adversarial': result.adversarial } : {}),
-        ...(discriminatorLoss !== undefined ? { 'loss/discriminator': discriminatorLoss } : {}),
-        ...(quality ? { 'train/psnr': quality.psnr, 'train/sharpness_difference': quality.sharpnessDifference } : {}),
-        ...(judged ? discriminatorScalars(judged) : {}),
-      };
-      if (step % options.statsFreq === 0) {
-        const rate = (step - startStep) / ((Date.now() - started) / 1000);
-        const shown = Object.entries(scalars).filter(([k]) => !k.startsWith('discriminator/'));
-        log(
-          `step ${step}: ${shown.map(([k, v]) => `${k.replace(/^(loss|train)\//, '')} ${v.toFixed(3)}`).join(', ')}` +
-            `${judged ? `; ${describeDiscriminator(judged)}` : ''} (${rate.toFixed(2)} steps/s)`,
-        );
-      }
-      if (step % options.summaryFreq === 0) {
-        await writer.scalars(step, scalars);
-        await fs.appendFile(metricsFile, `${JSON.stringify({ step, ...scalars })}\n`);
-      }
-      if (step % options.testFreq === 0) await test();
-      if (step % options.modelSaveFreq === 0) await checkpoint();
+    const startStep = session.step;
+    while (session.step < options.steps) {
+      const outcome = await trainStep(session, take);
+      session.step += 1;
+      hooks.onStep?.(session.step);
+      const step = session.step;
+      if (step % options.statsFreq === 0) session.log(describeStep(step, outcome, (step - startStep) / ((Date.now() - started) / 1000)));
+      if (step % options.summaryFreq === 0) await session.record(outcome.scalars);
+      if (step % options.testFreq === 0) await session.test();
+      if (step % options.modelSaveFreq === 0) await session.checkpoint();
       if (hooks.shouldStop?.()) {
         reason = 'stopped';
         break;
       }
     }
-    if (!saved || !saved.endsWith(String(step).padStart(9, '0'))) await checkpoint();
-    return { step, reason, lastCheckpoint: saved };
+    if (!session.saved || !session.saved.endsWith(String(session.step).padStart(9, '0'))) await session.checkpoint();
+    return { step: session.step, reason, lastCheckpoint: session.saved };
   } finally {
-    await events?.close();
-    await batches?.return(undefined);
-    generator.dispose();
-    discriminator?.dispose();
-    await store.close();
+    await order.return(undefined);
   }
+}
+
+/** One step: the discriminator on a fresh batch (adversarial), then the generator on the next; images every imgSaveFreq. */
+async function trainStep(session: TrainingSession, take: () => Promise<tf.Tensor4D>): Promise<StepOutcome> {
+  const { options, generator, discriminator, optimizers } = session;
+  const config = options.model;
+  const step = session.step;
+  (optimizers.generator as unknown as { learningRate: number }).learningRate = generatorLearningRate(config, step);
+  let discriminatorLoss: number | undefined;
+  let judged: DiscriminatorStats | undefined;
+  if (discriminator) {
+    const clips = await take();
+    const batch = prepareBatch(clips, config);
+    ({ loss: discriminatorLoss, stats: judged } = discriminatorStep({ generator, discriminator }, optimizers.discriminator, batch));
+    disposeBatch(batch);
+    clips.dispose();
+  }
+  const clips = await take();
+  const batch = prepareBatch(clips, config);
+  const result = generatorStep({ generator, discriminator }, optimizers.generator, batch, { adversarial: Boolean(discriminator) });
+  const quality = (step + 1) % options.statsFreq === 0 || (step + 1) % options.summaryFreq === 0 ? batchQuality(generator, batch) : undefined;
+  if ((step + 1) % options.imgSaveFreq === 0) {
+    const predictions = tf.tidy(() => generator.predictScales(batch.history));
+    await saveStepImages(path.join(options.runDir, 'images', `step_${step + 1}`), batch.history, predictions, batch.targets);
+    tf.dispose(predictions);
+  }
+  disposeBatch(batch);
+  clips.dispose();
+  const values = [result.total, result.lp, result.gdl, result.adversarial ?? 0, discriminatorLoss ?? 0];
+  if (!values.every(Number.isFinite)) {
+    throw new TrainingDivergedError(
+      `loss became ${values.find((v) => !Number.isFinite(v))} at step ${step + 1}; stopped. ` +
+        (session.saved || session.existing.length ? `The last good checkpoint is kept in ${session.checkpoints.dir}` : 'No checkpoint was written yet'),
+      { file: options.runDir },
+    );
+  }
+  const scalars: Record<string, number> = {
+    'loss/generator': result.total,
+    'loss/lp': result.lp,
+    'loss/gdl': result.gdl,
+    ...(result.adversarial !== undefined ? { 'loss/adversarial': result.adversarial } : {}),
+    ...(discriminatorLoss !== undefined ? { 'loss/discriminator': discriminatorLoss } : {}),
+    ...(quality ? { 'train/psnr': quality.psnr, 'train/sharpness_difference': quality.sharpnessDifference } : {}),
+    ...(judged ? discriminatorScalars(judged) : {}),
+  };
+  return { scalars, judged };
+}
+
+/** The stats line: losses, the batch's PSNR and sharpness, the discriminator's judgement, speed. */
+function describeStep(step: number, outcome: StepOutcome, rate: number): string {
+  const shown = Object.entries(outcome.scalars).filter(([k]) => !k.startsWith('discriminator/'));
+  return (
+    `step ${step}: ${shown.map(([k, v]) => `${k.replace(/^(loss|train)\//, '')} ${v.toFixed(3)}`).join(', ')}` +
+    `${outcome.judged ? `; ${describeDiscriminator(outcome.judged)}` : ''} (${rate.toFixed(2)} steps/s)`
+  );
 }
 
 /** TensorBoard scalars of the discriminator's judgement, per scale. */

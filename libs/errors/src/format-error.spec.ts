@@ -1,4 +1,5 @@
-import { NextframeError, UsageError, formatError, exitCodeOf } from './index';
+import { promises as fs } from 'node:fs';
+import { DiskFullError, NextframeError, UsageError, formatError, exitCodeOf, guardWrite } from './index';
 
 class FrameSizeMismatchError extends NextframeError {}
 
@@ -21,5 +22,31 @@ describe('formatError', () => {
     expect(formatError(bug, true)).toContain('at ');
     expect(formatError('plain string thrown')).toBe('error: plain string thrown');
     expect(exitCodeOf(bug)).toBe(1);
+  });
+});
+
+describe('a full disk', () => {
+  // /dev/full answers every write with ENOSPC: a real full disk, without filling one.
+  it('is one line naming the file being written (guardWrite)', async () => {
+    const failed = await guardWrite('runs/x/metrics.jsonl', () => fs.appendFile('/dev/full', 'row\n')).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(DiskFullError);
+    expect(formatError(failed)).toBe('error: runs/x/metrics.jsonl: no space left on device (ENOSPC) while writing; free some space and run again');
+    expect(exitCodeOf(failed)).toBe(1);
+  });
+
+  it('passes other errors through guardWrite unchanged', async () => {
+    const missing = await guardWrite('x', () => fs.readFile('/no/such/file')).catch((error: unknown) => error);
+    expect((missing as { code: string }).code).toBe('ENOENT');
+    await expect(guardWrite('x', async () => 7)).resolves.toBe(7);
+  });
+
+  it('is one line even when a write was not wrapped', async () => {
+    const handle = await fs.open('/dev/full', 'w');
+    const raw = await handle.writeFile('x').catch((error: unknown) => error);
+    await handle.close();
+    expect(String(raw)).toContain('ENOSPC');
+    expect(formatError(raw)).toBe('error: no space left on device (ENOSPC); free some space and run again');
+    const withPath = Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC', path: 'data/a.png' });
+    expect(formatError(withPath)).toBe('error: data/a.png: no space left on device (ENOSPC); free some space and run again');
   });
 });

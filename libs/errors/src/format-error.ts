@@ -1,3 +1,4 @@
+import { isNoSpaceError } from './disk-full';
 import { NextframeError } from './nextframe-error';
 
 /**
@@ -8,6 +9,12 @@ export function formatError(error: unknown, verbose = false): string {
   if (error instanceof NextframeError) {
     const line = `error: ${error.oneLine()}`;
     return verbose && error.stack ? `${line}\n${error.stack}` : line;
+  }
+  if (isNoSpaceError(error) && !verbose) {
+    // (Not `instanceof Error`: system errors may come from another realm, e.g. under jest.)
+    // A write nextframe did not wrap in guardWrite: still one line, with the path when Node knows it.
+    const file = (error as { path?: unknown }).path;
+    return `error: ${typeof file === 'string' ? `${file}: ` : ''}no space left on device (${(error as { code?: string }).code}); free some space and run again`;
   }
   if (error instanceof Error) {
     if (verbose && error.stack) return `error: ${error.stack}`;

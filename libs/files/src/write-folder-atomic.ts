@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { guardWrite } from '@nextframe/errors';
 import { createStagingDir } from './staging-dir';
 
 /**
@@ -11,13 +12,15 @@ export async function writeFolderAtomic(dir: string, files: Record<string, strin
   try {
     for (const [name, content] of Object.entries(files)) {
       if (name.includes('/') || name.includes(path.sep) || name.startsWith('.')) throw new RangeError(`bad file name '${name}'`);
-      const handle = await fs.open(path.join(staging.path, name), 'w');
-      try {
-        await handle.writeFile(content);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await guardWrite(path.join(dir, name), async () => {
+        const handle = await fs.open(path.join(staging.path, name), 'w');
+        try {
+          await handle.writeFile(content);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      });
     }
     await staging.commit();
   } catch (error) {

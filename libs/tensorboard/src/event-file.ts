@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NextframeError } from '@nextframe/errors';
+import { NextframeError, guardWrite } from '@nextframe/errors';
 import { maskedCrc32c } from './crc32c';
 import { decodeEvent, encodeEvent, type SummaryImage, type TbEvent } from './event-proto';
 
@@ -71,7 +71,9 @@ export class EventFileWriter {
   }
 
   private async write(event: TbEvent): Promise<void> {
-    await this.handle.write(encodeRecord(encodeEvent(event)));
-    await this.handle.datasync();
+    await guardWrite(this.file, async () => {
+      await this.handle.write(encodeRecord(encodeEvent(event)));
+      await this.handle.datasync();
+    });
   }
 }
