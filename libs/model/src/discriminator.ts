@@ -16,7 +16,7 @@ export interface Discriminator {
 
 /**
  * The multi-scale discriminator (spec "Discriminator"): per scale, VALID convolutions with
- * ReLU, one 2×2 max-pool, flatten, fully connected ReLU layers, the last 1 unit with sigmoid.
+ * ReLU (leaky with `discriminatorLeak`), one 2×2 max-pool, flatten, fully connected ReLU layers, the last 1 unit with sigmoid.
  * It works at the training patch size only (its first fully connected layer fixes it).
  */
 export function createDiscriminator(config: ModelConfig, seed: number): Discriminator {
@@ -45,16 +45,17 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
     return { convs, dense };
   });
 
+  const activate = (x: tf.Tensor) => (config.discriminatorLeak > 0 ? tf.leakyRelu(x, config.discriminatorLeak) : tf.relu(x));
   const predict = (frames: readonly tf.Tensor4D[], history?: readonly tf.Tensor4D[]): tf.Tensor2D[] =>
     scales.map((scale, k) =>
       tf.tidy(() => {
         let x: tf.Tensor4D = config.conditionalDiscriminator ? tf.concat([requireHistory(history, k), frames[k]], 3) : frames[k];
-        for (const conv of scale.convs) x = tf.relu(tf.add(tf.conv2d(x, conv.weights as tf.Tensor4D, 1, 'valid'), conv.bias)) as tf.Tensor4D;
+        for (const conv of scale.convs) x = activate(tf.add(tf.conv2d(x, conv.weights as tf.Tensor4D, 1, 'valid'), conv.bias)) as tf.Tensor4D;
         x = tf.maxPool(x, 2, 2, 'valid');
         let h: tf.Tensor2D = tf.reshape(x, [x.shape[0], -1]);
         scale.dense.forEach((layer, i) => {
           const z = tf.add(tf.matMul(h, layer.weights as tf.Tensor2D), layer.bias) as tf.Tensor2D;
-          h = i === scale.dense.length - 1 ? tf.sigmoid(z) : tf.relu(z);
+          h = i === scale.dense.length - 1 ? tf.sigmoid(z) : (activate(z) as tf.Tensor2D);
         });
         return tf.clipByValue(h, config.discriminatorClip[0], config.discriminatorClip[1]);
       }),

@@ -83,6 +83,13 @@ export interface ModelConfig {
   /** Discriminator outputs are clipped to this range (spec: [0.1, 0.9]). */
   discriminatorClip: [number, number];
   /**
+   * Negative slope of the discriminator's hidden activations: 0 is ReLU (the spec), 0.2 a leaky
+   * ReLU. With Adam's first, sign-sized updates a whole ReLU layer of the finest scale died in the
+   * demo's adversarial fine-tune (every unit 0 on every input: that scale answered 0.5 to
+   * everything for good, issue #11); a leaky unit always passes a gradient, as in DCGAN.
+   */
+  discriminatorLeak: number;
+  /**
    * How weights and biases start (see `initialization.ts`). `port`: truncated normal σ
    * `initStdDev`, biases `initBias` (the spec; the TensorFlow port's choice). `torch`: the
    * authors' Torch code, Torch's default, weights and biases uniform in ±1/√fan-in. `he`: normal
@@ -147,6 +154,7 @@ export const SPEC_PRESET: ModelConfig = {
   discriminatorLearningRate: 0.02,
   discriminatorOptimizer: 'sgd',
   discriminatorClip: [0.1, 0.9],
+  discriminatorLeak: 0,
   initialization: 'port',
   initStdDev: 0.01,
   initBias: 0.1,
@@ -171,6 +179,7 @@ export const TRAINING_THAT_LEARNS: Partial<ModelConfig> = {
   lossReduction: 'mean',
   discriminatorOptimizer: 'adam',
   discriminatorLearningRate: 0.001,
+  discriminatorLeak: 0.2,
 };
 
 /** The spec's networks with the training that learns; `--preset spec` is the spec exactly. */

@@ -140,3 +140,34 @@ describe('discriminatorStats', () => {
     expect(s.accuracy).toEqual([0.5, 0]);
   });
 });
+
+describe('discriminatorLeak', () => {
+  // Kill the last conv layer of the finest scale (every bias -100: no unit ever positive), as
+  // Adam's first updates did in the demo, and ask what gradient reaches the layer below.
+  const gradientBelowDeadLayer = (leak: number) => {
+    const config = tinyModelConfig({ discriminatorLeak: leak, initialization: 'he' });
+    const d = createDiscriminator(config, 2);
+    const last = config.discriminator[3].kernelSizes.length - 1;
+    const bias = d.parameters.find((p) => p.key === `discriminator/scale3/conv${last}/bias`) as { variable: tf.Variable };
+    bias.variable.assign(tf.fill(bias.variable.shape, -100));
+    // A last fully connected layer that is not zero, so the output depends on the features.
+    const fc = d.parameters.find((p) => p.key === 'discriminator/scale3/fc2/weights') as { variable: tf.Variable };
+    fc.variable.assign(tf.fill(fc.variable.shape, 1e-4)); // small: D stays inside its output clip, where gradients flow
+    const below = d.parameters.find((p) => p.key === `discriminator/scale3/conv${last - 1}/weights`) as { variable: tf.Variable };
+    const sizes = [4, 8, 16, 32];
+    const frames = sizes.map((s) => tf.randomUniform([2, s, s, 3], -1, 1, 'float32', 1) as tf.Tensor4D);
+    const history = sizes.map((s) => tf.randomUniform([2, s, s, 12], -1, 1, 'float32', 2) as tf.Tensor4D);
+    const grad = tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.sum(tf.stack(d.predict(frames, history).map((t) => tf.sum(t)))) as tf.Scalar, [below.variable]);
+      return tf.abs(grads[below.variable.name]).max().dataSync()[0];
+    });
+    tf.dispose([...frames, ...history]);
+    d.dispose();
+    return grad;
+  };
+
+  it('a dead ReLU layer passes no gradient; a leaky one (0.2) still does', () => {
+    expect(gradientBelowDeadLayer(0)).toBe(0);
+    expect(gradientBelowDeadLayer(0.2)).toBeGreaterThan(0);
+  });
+});
