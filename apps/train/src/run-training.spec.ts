@@ -208,6 +208,9 @@ describe('runTraining', () => {
     expect(await oneLineOf(runTraining(options('shape', { model: wrong })))).toBe(
       `${clipsDir}: holds 32x32x5 clips but the model needs 32x32x4 (patch 32, history 3 + 1)`,
     );
+    expect(await oneLineOf(runTraining(options('rollout', { model: { ...tiny, rolloutSteps: 2 } })))).toBe(
+      `${clipsDir}: holds 32x32x5 clips but the model needs 32x32x6 (patch 32, history 4 + 2, rollout 2: crop with --history 5)`,
+    );
     await runTraining(options('again', { steps: 1 }));
     expect(await oneLineOf(runTraining(options('again', { steps: 2 })))).toMatch(/again: already holds checkpoints: use --resume to continue, or -O\/--overwrite to start over$/);
     const other = resolveModelConfig('paper');

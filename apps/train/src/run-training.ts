@@ -91,11 +91,13 @@ async function openClips(options: TrainOptions): Promise<ClipStore> {
   const store = await ClipStore.open(options.clipsDir);
   const config = options.model;
   const [frames, height, width] = store.clipShape;
-  if (frames !== config.historyLength + 1 || height !== config.patchSizePx || width !== config.patchSizePx) {
+  const needed = config.historyLength + config.rolloutSteps;
+  if (frames !== needed || height !== config.patchSizePx || width !== config.patchSizePx) {
     await store.close();
+    const rollout = config.rolloutSteps > 1 ? `, rollout ${config.rolloutSteps}: crop with --history ${needed - 1}` : '';
     throw new NextframeError(
-      `holds ${width}x${height}x${frames} clips but the model needs ${config.patchSizePx}x${config.patchSizePx}x${config.historyLength + 1} ` +
-        `(patch ${config.patchSizePx}, history ${config.historyLength} + 1)`,
+      `holds ${width}x${height}x${frames} clips but the model needs ${config.patchSizePx}x${config.patchSizePx}x${needed} ` +
+        `(patch ${config.patchSizePx}, history ${config.historyLength} + ${config.rolloutSteps}${rollout})`,
       { file: options.clipsDir },
     );
   }

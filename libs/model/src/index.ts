@@ -43,6 +43,7 @@ export {
   generatorLearningRate,
   generatorStep,
   prepareBatch,
+  feedBack,
   type DiscriminatorStats,
   type GeneratorStepResult,
   type Optimizers,

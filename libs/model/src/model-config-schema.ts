@@ -33,6 +33,7 @@ export const modelConfigSchema = z.strictObject({
     .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
     .refine(([low, high]) => low < high, 'needs [low, high] with low < high'),
   discriminatorLeak: z.number().min(0).max(1),
+  rolloutSteps: z.int().min(1).max(16),
   initialization: z.enum(INITIALIZATIONS),
   initStdDev: positive,
   initBias: z.number(),
@@ -45,7 +46,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0 };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1 };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

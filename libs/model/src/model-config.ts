@@ -90,6 +90,15 @@ export interface ModelConfig {
    */
   discriminatorLeak: number;
   /**
+   * Frames the generator predicts in a row per training clip, each from its own previous
+   * prediction (1: the paper, one frame from true frames). Trained on one step only, a model
+   * never sees its own slightly-wrong frames as input, yet recursion feeds them back: on Moving
+   * MNIST its errors compounded and steps 3–4 fell to the blank frame's PSNR however long it
+   * trained (issue #11, `docs/experiments.md`). k > 1 needs clips of `historyLength + k` frames
+   * (`nextframe crop --history` history + k − 1) and costs about k times the generator's work.
+   */
+  rolloutSteps: number;
+  /**
    * How weights and biases start (see `initialization.ts`). `port`: truncated normal σ
    * `initStdDev`, biases `initBias` (the spec; the TensorFlow port's choice). `torch`: the
    * authors' Torch code, Torch's default, weights and biases uniform in ±1/√fan-in. `he`: normal
@@ -155,6 +164,7 @@ export const SPEC_PRESET: ModelConfig = {
   discriminatorOptimizer: 'sgd',
   discriminatorClip: [0.1, 0.9],
   discriminatorLeak: 0,
+  rolloutSteps: 1,
   initialization: 'port',
   initStdDev: 0.01,
   initBias: 0.1,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nextframe/tf-backend';
-import { createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, generatorStep, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
+import { createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
@@ -169,5 +169,44 @@ describe('discriminatorLeak', () => {
   it('a dead ReLU layer passes no gradient; a leaky one (0.2) still does', () => {
     expect(gradientBelowDeadLayer(0)).toBe(0);
     expect(gradientBelowDeadLayer(0.2)).toBeGreaterThan(0);
+  });
+});
+
+describe('rolloutSteps', () => {
+  const clipsOf = (frames: number) => tf.randomUniform([2, 32, 32, 3 * frames], -1, 1, 'float32', 11) as tf.Tensor4D;
+
+  it('2: lp and gdl are the means of the first step and of a second step predicted from the fed-back frame', () => {
+    const config = tinyModelConfig({ rolloutSteps: 2, batchSize: 2, predictChange: false });
+    const generator = createGenerator(config, 4);
+    const clips = clipsOf(6);
+    const batch = prepareBatch(clips, config);
+    expect(batch.laterTargets).toHaveLength(1);
+    expect(batch.laterTargets[0].map((t) => t.shape[1])).toEqual([4, 8, 16, 32]);
+    // By hand: step 1 from the true frames, step 2 from frames 2–4 and step 1's prediction, clipped.
+    const [lp1, lp2, gdl1, gdl2] = tf.tidy(() => {
+      const first = generator.predictScales(batch.history);
+      const fed = tf.concat([tf.slice(batch.history, [0, 0, 0, 3], [2, 32, 32, 9]), tf.clipByValue(first[3], -1, 1)], 3);
+      expect(Array.from(feedBack(batch.history, first[3], true).dataSync())).toEqual(Array.from(fed.dataSync()));
+      const second = generator.predictScales(fed);
+      return [
+        lpLoss(first, batch.targets, 2, 'mean'),
+        lpLoss(second, batch.laterTargets[0], 2, 'mean'),
+        gradientDifferenceLoss(first, batch.targets, 1, 'mean'),
+        gradientDifferenceLoss(second, batch.laterTargets[0], 1, 'mean'),
+      ].map((t) => t.dataSync()[0]);
+    });
+    expect(lp2).not.toBeCloseTo(lp1, 3);
+    const result = generatorStep({ generator }, tf.train.adam(0.001), batch, { adversarial: false });
+    expect(result.lp).toBeCloseTo((lp1 + lp2) / 2, 5);
+    expect(result.gdl).toBeCloseTo((gdl1 + gdl2) / 2, 5);
+    disposeBatch(batch);
+    clips.dispose();
+    generator.dispose();
+  });
+
+  it('needs clips of history + k frames', () => {
+    const clips = clipsOf(5);
+    expect(() => prepareBatch(clips, tinyModelConfig({ rolloutSteps: 2 }))).toThrow('clips have 15 channels, the model needs 18 (history 4 + 2 frames)');
+    clips.dispose();
   });
 });

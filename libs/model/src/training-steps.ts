@@ -28,29 +28,40 @@ export interface TrainingBatch {
   historyScales: tf.Tensor4D[];
   /** The true next frame resized to each scale, coarsest first. */
   targets: tf.Tensor4D[];
+  /**
+   * With `rolloutSteps` k > 1: the true frames after the next one (k − 1 of them), each resized
+   * to each scale, coarsest first. Empty otherwise.
+   */
+  laterTargets: tf.Tensor4D[][];
 }
 
 /**
- * Split `[B, P, P, 3·(history+1)]` clips (frames stacked oldest first) into a `TrainingBatch`.
- * The caller disposes it with `disposeBatch`.
+ * Split `[B, P, P, 3·(history + rolloutSteps)]` clips (frames stacked oldest first) into a
+ * `TrainingBatch`. The caller disposes it with `disposeBatch`.
  */
 export function prepareBatch(clips: tf.Tensor4D, config: ModelConfig): TrainingBatch {
   return tf.tidy(() => {
     const [b, h, w, c] = clips.shape;
     const historyChannels = 3 * config.historyLength;
-    if (c !== historyChannels + 3) throw new RangeError(`clips have ${c} channels, the model needs ${historyChannels + 3} (history ${config.historyLength} + 1 frames)`);
+    const rollout = config.rolloutSteps;
+    if (c !== historyChannels + 3 * rollout) {
+      throw new RangeError(`clips have ${c} channels, the model needs ${historyChannels + 3 * rollout} (history ${config.historyLength} + ${rollout} frames)`);
+    }
     const history = tf.slice(clips, [0, 0, 0, 0], [b, h, w, historyChannels]);
-    const target = tf.slice(clips, [0, 0, 0, historyChannels], [b, h, w, 3]);
     const count = config.generator.length;
     const sizeAt = (k: number): [number, number] => [scaleSize(h, k, count), scaleSize(w, k, count)];
     const historyScales = config.generator.map((_, k) => (k === count - 1 ? history : downsample(history, sizeAt(k), config.downsampling)));
-    const targets = config.generator.map((_, k) => (k === count - 1 ? target : downsample(target, sizeAt(k), config.downsampling)));
-    return { history, historyScales, targets };
+    const targetsOf = (i: number) => {
+      const target = tf.slice(clips, [0, 0, 0, historyChannels + 3 * i], [b, h, w, 3]);
+      return config.generator.map((_, k) => (k === count - 1 ? target : downsample(target, sizeAt(k), config.downsampling)));
+    };
+    const laterTargets = Array.from({ length: rollout - 1 }, (_, i) => targetsOf(i + 1));
+    return { history, historyScales, targets: targetsOf(0), laterTargets };
   });
 }
 
 export function disposeBatch(batch: TrainingBatch): void {
-  tf.dispose([batch.history, ...batch.historyScales, ...batch.targets]);
+  tf.dispose([batch.history, ...batch.historyScales, ...batch.targets, ...batch.laterTargets.flat()]);
 }
 
 /** What the discriminator said on one batch, per scale (coarsest first). */
@@ -119,7 +130,10 @@ export interface GeneratorStepResult {
 /**
  * One generator step. Adversarial: the adversarial term's gradient flows through the
  * discriminator into the generator (the port fed D's outputs back as constants); only the
- * generator's weights move.
+ * generator's weights move. With `rolloutSteps` k > 1 the generator also predicts k − 1 frames
+ * further, each from its own previous prediction fed back (clipped with `clipFeedback`), and the
+ * lp and gdl terms are the means over the k steps, their gradients flowing back through the fed
+ * back frames; the adversarial term judges the first step.
  */
 export function generatorStep(
   networks: { generator: Generator; discriminator?: Discriminator },
@@ -135,8 +149,20 @@ export function generatorStep(
   const cost = optimizer.minimize(
     () => {
       const predictions = generator.predictScales(batch.history);
-      const lp = lpLoss(predictions, batch.targets, config.lpExponent, config.lossReduction);
-      const gdl = gradientDifferenceLoss(predictions, batch.targets, config.gdlExponent, config.lossReduction);
+      let lp = lpLoss(predictions, batch.targets, config.lpExponent, config.lossReduction);
+      let gdl = gradientDifferenceLoss(predictions, batch.targets, config.gdlExponent, config.lossReduction);
+      let history = batch.history;
+      let previous = predictions;
+      for (const targets of batch.laterTargets) {
+        history = feedBack(history, previous[previous.length - 1], config.clipFeedback);
+        previous = generator.predictScales(history);
+        lp = tf.add(lp, lpLoss(previous, targets, config.lpExponent, config.lossReduction));
+        gdl = tf.add(gdl, gradientDifferenceLoss(previous, targets, config.gdlExponent, config.lossReduction));
+      }
+      if (batch.laterTargets.length) {
+        lp = tf.div(lp, batch.laterTargets.length + 1);
+        gdl = tf.div(gdl, batch.laterTargets.length + 1);
+      }
       const adversarial = options.adversarial && discriminator ? adversarialLoss(discriminator.predict(predictions, batch.historyScales), config.lossReduction) : undefined;
       kept.lp = tf.keep(lp);
       kept.gdl = tf.keep(gdl);
@@ -154,6 +180,13 @@ export function generatorStep(
   };
   tf.dispose([cost as tf.Scalar, ...Object.values(kept)]);
   return result;
+}
+
+/** The history for the next recursion step: drop the oldest frame, append `frame` (clipped to [-1, 1] with `clip`). */
+export function feedBack(history: tf.Tensor4D, frame: tf.Tensor4D, clip: boolean): tf.Tensor4D {
+  const [b, h, w, c] = history.shape;
+  const fed = clip ? tf.clipByValue(frame, -1, 1) : frame;
+  return tf.concat([tf.slice(history, [0, 0, 0, 3], [b, h, w, c - 3]), fed], 3);
 }
 
 /** The generator learning rate at `step`, from the schedule when there is one. */
