@@ -71,9 +71,11 @@ describe('nextframe evaluate: bad input', () => {
       'clips/a/pred_1.png',
       'clips/a/pred_2.png',
       'metrics.json',
+      'plots/brightest.svg',
       'plots/moving-psnr.svg',
       'plots/psnr.svg',
       'plots/sharpness-difference.svg',
+      'plots/sharpness-ratio.svg',
       'plots/ssim.svg',
       'report.html',
     ]);

@@ -106,16 +106,32 @@ describe('report.html in Chromium', () => {
     const run = spawnSync(process.execPath, [BIN, 'evaluate', '-n', 'tiny', '-l', checkpointDir, '-t', testDir, '-r', '3', '--backend', 'wasm'], { cwd: root, encoding: 'utf8' });
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^evaluate: 2 clips, 3 recursions → runs\/tiny\/eval\/report\.html; next-frame PSNR \d+\.\d\d dB \(copy last frame: \d+\.\d\d dB\)\n$/);
-
     const evalDir = path.join(root, 'runs', 'tiny', 'eval');
     const metrics = JSON.parse(await fs.readFile(path.join(evalDir, 'metrics.json'), 'utf8'));
+    // The summary table: per step the model's PSNR beside every baseline's, as in metrics.json.
+    const [first, header, ...rows] = run.stdout.trimEnd().split('\n');
+    expect(first).toBe('evaluate: 2 clips, 3 recursions → runs/tiny/eval/report.html');
+    expect(header.trim().split(/\s{2,}/)).toEqual(['step', 'PSNR tiny', 'PSNR copy last frame', 'PSNR blank frame', 'PSNR mean of inputs', 'sharpness ratio tiny']);
+    // A fresh tiny model predicts the change 0, i.e. copies the last frame: on these clips that falls
+    // below a blank frame by step 3, which the last line says in words.
+    expect(rows).toHaveLength(4);
+    expect(rows[3]).toBe(
+      'warning: at step 3 the model is within 0.1 dB of a blank frame (or below): it has most likely lost the moving objects; look at the strips',
+    );
+    expect(metrics.nearBlank).toEqual([3]);
+    rows.slice(0, 3).forEach((row, k) => {
+      const s = metrics.summary;
+      const dB = (v: { mean: number }) => `${v.mean.toFixed(2)} dB`;
+      expect(row.trim().split(/\s{2,}/)).toEqual([String(k + 1), dB(s.model.psnr[k]), dB(s.copyLast.psnr[k]), dB(s.blank.psnr[k]), dB(s.meanOfInputs.psnr[k]), s.model.sharpnessRatio[k].mean.toFixed(2)]);
+    });
     const page = await inspect(path.join(evalDir, 'report.html'));
     expect(page.problems).toEqual([]);
     expect(page.headings).toEqual([
       'nextframe evaluation: tiny (step 7, small preset)',
       'PSNR (dB)',
       'Sharpness difference (dB)',
+      'Sharpness ratio (prediction’s mean image gradient / truth’s)',
+      'Brightest predicted pixel (0–1)',
       'SSIM',
       'PSNR in moving areas (dB)',
       'Clips',
@@ -130,17 +146,17 @@ describe('report.html in Chromium', () => {
     ]);
     // Small frames are shown enlarged: strips 2×, GIFs at their (already 4×) size; plus a 1 px border.
     expect(page.images.map((i) => i.shownWidth)).toEqual([506, 210, 506, 210]);
-    // One plot per metric (480 px and a 1 px border), a line each for the model and copying the last frame.
-    expect(page.plots).toEqual(Array.from({ length: 4 }, () => ({ lines: 2, width: 482 })));
+    // One plot per metric (480 px and a 1 px border), a line each for the model and the three baselines.
+    expect(page.plots).toEqual(Array.from({ length: 6 }, () => ({ lines: 4, width: 482 })));
     const psnr = metrics.summary.model.psnr[0];
     expect(page.firstModelPsnrCell).toBe(`${psnr.mean.toFixed(3)} ± ${psnr.std.toFixed(3)}`);
     // The plots also stand alone as SVG files, which the browser renders as images.
-    for (const file of ['psnr.svg', 'sharpness-difference.svg', 'ssim.svg', 'moving-psnr.svg']) {
+    for (const file of ['psnr.svg', 'sharpness-difference.svg', 'sharpness-ratio.svg', 'brightest.svg', 'ssim.svg', 'moving-psnr.svg']) {
       const svgPage = await browser.newPage();
       const errors: string[] = [];
       svgPage.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
       await svgPage.goto(pathToFileURL(path.join(evalDir, 'plots', file)).href);
-      expect(await svgPage.locator('polyline').count()).toBe(2);
+      expect(await svgPage.locator('polyline').count()).toBe(4);
       expect(await svgPage.locator('text', { hasText: 'recursion step' }).count()).toBe(1);
       expect(errors).toEqual([]);
       await svgPage.close();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { scaleSize, type ModelConfig } from './model-config';
+import { scaleSize, type DiscriminatorClipGradient, type ModelConfig } from './model-config';
 import { initLayer, type Parameter } from './parameters';
 
 export interface Discriminator {
@@ -57,7 +57,7 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
           const z = tf.add(tf.matMul(h, layer.weights as tf.Tensor2D), layer.bias) as tf.Tensor2D;
           h = i === scale.dense.length - 1 ? tf.sigmoid(z) : (activate(z) as tf.Tensor2D);
         });
-        return tf.clipByValue(h, config.discriminatorClip[0], config.discriminatorClip[1]);
+        return clipOutput(h, config.discriminatorClip, config.discriminatorClipGradient);
       }),
     );
 
@@ -67,4 +67,14 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
 function requireHistory(history: readonly tf.Tensor4D[] | undefined, k: number): tf.Tensor4D {
   if (!history) throw new Error('a conditional discriminator needs the history frames');
   return history[k];
+}
+
+/** The output clip: plain (no gradient beyond the range) or straight-through (`pass`). */
+export function clipOutput(p: tf.Tensor2D, [low, high]: [number, number], gradient: DiscriminatorClipGradient): tf.Tensor2D {
+  if (gradient === 'zero') return tf.clipByValue(p, low, high);
+  const straightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const x = args[0] as tf.Tensor;
+    return { value: tf.clipByValue(x, low, high), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [dy as tf.Tensor] };
+  });
+  return straightThrough(p) as tf.Tensor2D;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelConfig } from './model-config';
-import { DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS, LOSS_REDUCTIONS } from './model-options';
+import { DISCRIMINATOR_CLIP_GRADIENTS, DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS, LOSS_REDUCTIONS } from './model-options';
 
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
@@ -32,6 +32,7 @@ export const modelConfigSchema = z.strictObject({
   discriminatorClip: z
     .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
     .refine(([low, high]) => low < high, 'needs [low, high] with low < high'),
+  discriminatorClipGradient: z.enum(DISCRIMINATOR_CLIP_GRADIENTS),
   discriminatorLeak: z.number().min(0).max(1),
   rolloutSteps: z.int().min(1).max(16),
   initialization: z.enum(INITIALIZATIONS),
@@ -46,7 +47,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1 };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero' };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

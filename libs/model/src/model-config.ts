@@ -1,5 +1,5 @@
 import { parseModelConfig, parseModelOverrides } from './model-config-schema';
-import type { DiscriminatorOptimizer, Downsampling, Initialization, LossReduction } from './model-options';
+import type { DiscriminatorClipGradient, DiscriminatorOptimizer, Downsampling, Initialization, LossReduction } from './model-options';
 
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
@@ -24,10 +24,12 @@ export interface DiscriminatorScaleConfig {
 }
 
 export {
+  DISCRIMINATOR_CLIP_GRADIENTS,
   DISCRIMINATOR_OPTIMIZERS,
   DOWNSAMPLINGS,
   INITIALIZATIONS,
   LOSS_REDUCTIONS,
+  type DiscriminatorClipGradient,
   type DiscriminatorOptimizer,
   type Downsampling,
   type Initialization,
@@ -82,6 +84,14 @@ export interface ModelConfig {
   discriminatorOptimizer: DiscriminatorOptimizer;
   /** Discriminator outputs are clipped to this range (spec: [0.1, 0.9]). */
   discriminatorClip: [number, number];
+  /**
+   * What gradient the output clip passes. `zero` (the spec: a plain clip): none beyond the range,
+   * so a discriminator that once answers above 0.9 (or below 0.1) to everything gets no gradient
+   * and stays there for good — it did, at discriminator learning rate 0.005 (issue #11), and the
+   * generator's adversarial term goes flat with it. `pass`: the clipped value forward, the
+   * gradient as if unclipped (straight-through), so the clip only keeps the logarithms finite.
+   */
+  discriminatorClipGradient: DiscriminatorClipGradient;
   /**
    * Negative slope of the discriminator's hidden activations: 0 is ReLU (the spec), 0.2 a leaky
    * ReLU. With Adam's first, sign-sized updates a whole ReLU layer of the finest scale died in the
@@ -163,6 +173,7 @@ export const SPEC_PRESET: ModelConfig = {
   discriminatorLearningRate: 0.02,
   discriminatorOptimizer: 'sgd',
   discriminatorClip: [0.1, 0.9],
+  discriminatorClipGradient: 'zero',
   discriminatorLeak: 0,
   rolloutSteps: 1,
   initialization: 'port',
@@ -190,6 +201,7 @@ export const TRAINING_THAT_LEARNS: Partial<ModelConfig> = {
   discriminatorOptimizer: 'adam',
   discriminatorLearningRate: 0.001,
   discriminatorLeak: 0.2,
+  discriminatorClipGradient: 'pass',
 };
 
 /** The spec's networks with the training that learns; `--preset spec` is the spec exactly. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nextframe/tf-backend';
-import { createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
+import { clipOutput, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
@@ -208,5 +208,30 @@ describe('rolloutSteps', () => {
     const clips = clipsOf(5);
     expect(() => prepareBatch(clips, tinyModelConfig({ rolloutSteps: 2 }))).toThrow('clips have 15 channels, the model needs 18 (history 4 + 2 frames)');
     clips.dispose();
+  });
+});
+
+describe('discriminatorClipGradient', () => {
+  // Outputs 0.95 (beyond the clip), 0.5 (inside) and 0.05 (below): the loss -Σ log(1 − clip(p)).
+  const gradientOf = (mode: 'zero' | 'pass') =>
+    tf.tidy(() => {
+      const p = tf.tensor2d([[0.95], [0.5], [0.05]]);
+      const value = clipOutput(p, [0.1, 0.9], mode);
+      const grad = tf.grad((x: tf.Tensor) => tf.neg(tf.sum(tf.log(tf.sub(1, clipOutput(x as tf.Tensor2D, [0.1, 0.9], mode))))))(p);
+      return { value: Array.from(value.dataSync()), grad: Array.from(grad.dataSync()) };
+    });
+
+  it('zero (the spec): no gradient beyond the range; pass: the same values, the gradient of the clipped value', () => {
+    const zero = gradientOf('zero');
+    const pass = gradientOf('pass');
+    expect(zero.value).toEqual(pass.value);
+    expect(pass.value.map((v) => Number(v.toFixed(6)))).toEqual([0.9, 0.5, 0.1]);
+    // d/dp −log(1 − p) = 1 / (1 − p): at the clipped 0.9 that is 10, at 0.5 it is 2, at 0.1 1.111…
+    expect(zero.grad[0]).toBe(0);
+    expect(zero.grad[1]).toBeCloseTo(2, 5);
+    expect(zero.grad[2]).toBe(0);
+    expect(pass.grad[0]).toBeCloseTo(10, 4);
+    expect(pass.grad[1]).toBeCloseTo(2, 5);
+    expect(pass.grad[2]).toBeCloseTo(1 / 0.9, 5);
   });
 });

@@ -10,3 +10,6 @@ export type DiscriminatorOptimizer = (typeof DISCRIMINATOR_OPTIMIZERS)[number];
 /** How the losses reduce over pixels and the batch (see `ModelConfig.lossReduction`). */
 export const LOSS_REDUCTIONS = ['sum', 'mean'] as const;
 export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
+/** What gradient the discriminator's output clip passes (see `ModelConfig.discriminatorClipGradient`). */
+export const DISCRIMINATOR_CLIP_GRADIENTS = ['zero', 'pass'] as const;
+export type DiscriminatorClipGradient = (typeof DISCRIMINATOR_CLIP_GRADIENTS)[number];
