@@ -43,6 +43,8 @@ export interface TrainingHooks {
   /** Checked after every step: true stops the run after a checkpoint (Ctrl-C). */
   shouldStop?: () => boolean;
   onStep?: (step: number) => void;
+  /** Called once the starting point is restored, with the step training continues from. */
+  onStart?: (step: number) => void;
 }
 
 /**
@@ -64,6 +66,7 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
     try {
       const existing = await prepareRunFolder(options, checkpoints);
       const session = await startSession(options, hooks, store, checkpoints, existing);
+      hooks.onStart?.(session.step);
       try {
         if (options.testOnly) {
           if (!options.testDir) throw new NextframeError('-T/--test_only needs -t/--test_dir');

@@ -112,6 +112,7 @@ async function trainOne(options: TrainOptions, stopRequested: () => boolean): Pr
     const result = await runTraining(options, {
       log: (line) => progress.log(line),
       shouldStop: stopRequested,
+      onStart: (step) => progress.startFrom(step),
       onStep: (step) => {
         first ??= { step, at: Date.now() }; // measured from the first finished step, after set-up
         const seconds = (Date.now() - first.at) / 1000;

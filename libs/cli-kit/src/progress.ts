@@ -10,6 +10,11 @@ export interface Progress {
   update(done: number, fields?: Record<string, string | number>): void;
   /** A message that must not be overwritten by the bar (warnings, per-item results). */
   log(line: string): void;
+  /**
+   * The work was already `done` items in when this run began (a resumed or fine-tuned training):
+   * the count starts there and the ETA is estimated from this run's own pace only.
+   */
+  startFrom(done: number): void;
   stop(): void;
 }
 
@@ -53,6 +58,9 @@ function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, field
     update(done, values) {
       bar.update(done, values);
     },
+    startFrom(done) {
+      bar.start(options.total, done, initial); // cli-progress estimates the ETA from recent updates
+    },
     log(line) {
       // Clear the bar's line, print, and let the next update redraw it.
       stream.write(`\r\x1b[K${line}\n`);
@@ -67,14 +75,15 @@ function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, field
 
 function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fields: readonly string[]): Progress {
   const interval = options.plainIntervalMs ?? 10000;
-  const started = Date.now();
+  let started = Date.now();
+  let base = 0;
   let lastDone = 0;
   let lastPrinted = started;
   let current: Record<string, string | number> = {};
   const line = (done: number): string => {
     const extra = fields.map((f) => `, ${current[f] ?? 0}${label(options, f)}`).join('');
     const elapsedS = (Date.now() - started) / 1000;
-    const eta = done > 0 && done < options.total ? `, ETA ${formatSeconds((elapsedS / done) * (options.total - done))}` : '';
+    const eta = done > base && done < options.total ? `, ETA ${formatSeconds((elapsedS / (done - base)) * (options.total - done))}` : '';
     return `${options.label}: ${done}/${options.total} ${options.unit}${extra}, ${formatSeconds(elapsedS)} elapsed${eta}`;
   };
   return {
@@ -88,6 +97,11 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
       stream.write(`${line(done)}\n`);
       lastPrinted = now;
       lastDone = done;
+    },
+    startFrom(done) {
+      base = done;
+      lastDone = done;
+      started = Date.now();
     },
     log(text) {
       stream.write(`${text}\n`);
