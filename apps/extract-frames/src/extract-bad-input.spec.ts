@@ -64,7 +64,7 @@ describe('bad input', () => {
   it('keeps the decodable frames of a damaged file when told to, with a warning', async () => {
     const out = path.join(dir, 'out-ignore');
     const warnings: string[] = [];
-    const progress = { update: () => undefined, log: (line: string) => warnings.push(line), stop: () => undefined };
+    const progress = { update: () => undefined, log: (line: string) => warnings.push(line), startFrom: () => undefined, stop: () => undefined };
     const summary = await extractVideos({
       items: [{ video: bad['cut-short.mp4'], key: 'v' }], outDir: out, options: {}, tools, ignoreDecodeErrors: true, progress,
     });
@@ -143,5 +143,5 @@ describe('nextframe extract (the command)', () => {
 });
 
 function silent() {
-  return { update: () => undefined, log: () => undefined, stop: () => undefined };
+  return { update: () => undefined, log: () => undefined, startFrom: () => undefined, stop: () => undefined };
 }
