@@ -8,7 +8,7 @@ import { resolveModelConfig, type ModelConfig } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { readEventFile } from '@nextframe/tensorboard';
 import { initBackend } from '@nextframe/tf-backend';
-import { runTraining, TrainingDivergedError } from './run-training';
+import { meanDiscriminatorStats, runTraining, TrainingDivergedError } from './run-training';
 import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 
 const tempDir = useTempDir('train');
@@ -51,6 +51,18 @@ async function oneLineOf(promise: Promise<unknown>): Promise<string> {
   if (!(error instanceof NextframeError)) throw new Error(`expected a NextframeError, got ${String(error)}`);
   return error.oneLine();
 }
+
+describe('meanDiscriminatorStats', () => {
+  it('averages each scale over the steps', () => {
+    const mean = meanDiscriminatorStats([
+      { realMean: [0.5, 0.9], generatedMean: [0.5, 0.1], accuracy: [0.5, 1] },
+      { realMean: [0.7, 0.6], generatedMean: [0.3, 0.2], accuracy: [0.75, 0.5] },
+    ]);
+    expect(mean.realMean.map((v) => v.toFixed(6))).toEqual(['0.600000', '0.750000']);
+    expect(mean.generatedMean.map((v) => v.toFixed(6))).toEqual(['0.400000', '0.150000']);
+    expect(mean.accuracy).toEqual([0.625, 0.75]);
+  });
+});
 
 describe('runTraining', () => {
   it('writes checkpoints, TensorBoard summaries and metrics.jsonl that agree', async () => {

@@ -273,12 +273,18 @@ async function trainSteps(session: TrainingSession): Promise<TrainingResult> {
     let reason: TrainingResult['reason'] = 'done';
     const started = Date.now();
     const startStep = session.step;
+    // The discriminator's judgement since the last stats line: one batch of 2·B frames is too few to tell chance from learning.
+    let judgedSince: DiscriminatorStats[] = [];
     while (session.step < options.steps) {
       const outcome = await trainStep(session, take);
       session.step += 1;
       hooks.onStep?.(session.step);
       const step = session.step;
-      if (step % options.statsFreq === 0) session.log(describeStep(step, outcome, (step - startStep) / ((Date.now() - started) / 1000)));
+      if (outcome.judged) judgedSince.push(outcome.judged);
+      if (step % options.statsFreq === 0) {
+        session.log(describeStep(step, outcome, judgedSince, (step - startStep) / ((Date.now() - started) / 1000)));
+        judgedSince = [];
+      }
       if (step % options.summaryFreq === 0) await session.record(outcome.scalars);
       if (step % options.testFreq === 0) await session.test();
       if (step % options.modelSaveFreq === 0) await session.checkpoint();
@@ -340,13 +346,20 @@ async function trainStep(session: TrainingSession, take: () => Promise<tf.Tensor
   return { scalars, judged };
 }
 
-/** The stats line: losses, the batch's PSNR and sharpness, the discriminator's judgement, speed. */
-function describeStep(step: number, outcome: StepOutcome, rate: number): string {
+/** The stats line: losses and the batch's PSNR and sharpness, the discriminator's judgement over the steps since the last line, speed. */
+function describeStep(step: number, outcome: StepOutcome, judged: DiscriminatorStats[], rate: number): string {
   const shown = Object.entries(outcome.scalars).filter(([k]) => !k.startsWith('discriminator/'));
+  const over = judged.length > 1 ? ` over ${judged.length} steps` : '';
   return (
     `step ${step}: ${shown.map(([k, v]) => `${k.replace(/^(loss|train)\//, '')} ${v.toFixed(3)}`).join(', ')}` +
-    `${outcome.judged ? `; ${describeDiscriminator(outcome.judged)}` : ''} (${rate.toFixed(2)} steps/s)`
+    `${judged.length ? `; ${describeDiscriminator(meanDiscriminatorStats(judged))}${over}` : ''} (${rate.toFixed(2)} steps/s)`
   );
+}
+
+/** The per-scale means of several steps' discriminator statistics (each step weighs the same: equal batches). */
+export function meanDiscriminatorStats(list: readonly DiscriminatorStats[]): DiscriminatorStats {
+  const mean = (pick: (s: DiscriminatorStats) => number[]) => pick(list[0]).map((_, k) => list.reduce((sum, s) => sum + pick(s)[k], 0) / list.length);
+  return { realMean: mean((s) => s.realMean), generatedMean: mean((s) => s.generatedMean), accuracy: mean((s) => s.accuracy) };
 }
 
 /** TensorBoard scalars of the discriminator's judgement, per scale. */
