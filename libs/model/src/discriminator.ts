@@ -45,6 +45,7 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
     return { convs, dense };
   });
 
+  const clip = outputClip(config.discriminatorClip, config.discriminatorClipGradient);
   const activate = (x: tf.Tensor) => (config.discriminatorLeak > 0 ? tf.leakyRelu(x, config.discriminatorLeak) : tf.relu(x));
   const predict = (frames: readonly tf.Tensor4D[], history?: readonly tf.Tensor4D[]): tf.Tensor2D[] =>
     scales.map((scale, k) =>
@@ -57,7 +58,7 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
           const z = tf.add(tf.matMul(h, layer.weights as tf.Tensor2D), layer.bias) as tf.Tensor2D;
           h = i === scale.dense.length - 1 ? tf.sigmoid(z) : (activate(z) as tf.Tensor2D);
         });
-        return clipOutput(h, config.discriminatorClip, config.discriminatorClipGradient);
+        return clip(h);
       }),
     );
 
@@ -69,12 +70,12 @@ function requireHistory(history: readonly tf.Tensor4D[] | undefined, k: number):
   return history[k];
 }
 
-/** The output clip: plain (no gradient beyond the range) or straight-through (`pass`). */
-export function clipOutput(p: tf.Tensor2D, [low, high]: [number, number], gradient: DiscriminatorClipGradient): tf.Tensor2D {
-  if (gradient === 'zero') return tf.clipByValue(p, low, high);
+/** The output clip, built once per discriminator: plain (no gradient beyond the range) or straight-through (`pass`). */
+export function outputClip([low, high]: [number, number], gradient: DiscriminatorClipGradient): (p: tf.Tensor2D) => tf.Tensor2D {
+  if (gradient === 'zero') return (p) => tf.clipByValue(p, low, high);
   const straightThrough = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor;
     return { value: tf.clipByValue(x, low, high), gradFunc: (dy: tf.Tensor | tf.Tensor[]) => [dy as tf.Tensor] };
   });
-  return straightThrough(p) as tf.Tensor2D;
+  return (p) => straightThrough(p) as tf.Tensor2D;
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@nextframe/tf-backend';
-import { clipOutput, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
+import { outputClip, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
@@ -216,8 +216,8 @@ describe('discriminatorClipGradient', () => {
   const gradientOf = (mode: 'zero' | 'pass') =>
     tf.tidy(() => {
       const p = tf.tensor2d([[0.95], [0.5], [0.05]]);
-      const value = clipOutput(p, [0.1, 0.9], mode);
-      const grad = tf.grad((x: tf.Tensor) => tf.neg(tf.sum(tf.log(tf.sub(1, clipOutput(x as tf.Tensor2D, [0.1, 0.9], mode))))))(p);
+      const value = outputClip([0.1, 0.9], mode)(p);
+      const grad = tf.grad((x: tf.Tensor) => tf.neg(tf.sum(tf.log(tf.sub(1, outputClip([0.1, 0.9], mode)(x as tf.Tensor2D))))))(p);
       return { value: Array.from(value.dataSync()), grad: Array.from(grad.dataSync()) };
     });
 
