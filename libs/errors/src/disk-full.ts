@@ -30,7 +30,8 @@ export async function guardWrite<T>(file: string, write: () => Promise<T>): Prom
   try {
     return await write();
   } catch (error) {
-    if (isNoSpaceError(error)) throw new DiskFullError(file, errnoCode(error)!, error);
+    const code = errnoCode(error);
+    if (code !== undefined && NO_SPACE_CODES.has(code)) throw new DiskFullError(file, code, error);
     throw error;
   }
 }
