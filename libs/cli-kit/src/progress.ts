@@ -32,6 +32,8 @@ export interface ProgressOptions {
   /** Force the plain-line mode (tests, `--no-progress`). */
   plain?: boolean;
   plainIntervalMs?: number;
+  /** The clock of the plain mode (milliseconds; tests pass their own). Default `Date.now`. */
+  now?: () => number;
 }
 
 export function createProgress(options: ProgressOptions): Progress {
@@ -75,21 +77,22 @@ function ttyProgress(options: ProgressOptions, stream: NodeJS.WriteStream, field
 
 function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fields: readonly string[]): Progress {
   const interval = options.plainIntervalMs ?? 10000;
-  let started = Date.now();
+  const clock = options.now ?? Date.now;
+  let started = clock();
   let base = 0;
   let lastDone = 0;
   let lastPrinted = started;
   let current: Record<string, string | number> = {};
   const line = (done: number): string => {
     const extra = fields.map((f) => `, ${current[f] ?? 0}${label(options, f)}`).join('');
-    const elapsedS = (Date.now() - started) / 1000;
+    const elapsedS = (clock() - started) / 1000;
     const eta = done > base && done < options.total ? `, ETA ${formatSeconds((elapsedS / (done - base)) * (options.total - done))}` : '';
     return `${options.label}: ${done}/${options.total} ${options.unit}${extra}, ${formatSeconds(elapsedS)} elapsed${eta}`;
   };
   return {
     update(done, values) {
       current = { ...current, ...values };
-      const now = Date.now();
+      const now = clock();
       // At most about 20 lines per run, plus one every `interval` while work is slow, plus the last.
       const step = Math.max(1, Math.ceil(options.total / 20));
       if (done !== options.total && done < lastDone + step && now - lastPrinted < interval) return;
@@ -101,7 +104,7 @@ function plainProgress(options: ProgressOptions, stream: NodeJS.WriteStream, fie
     startFrom(done) {
       base = done;
       lastDone = done;
-      started = Date.now();
+      started = clock();
     },
     log(text) {
       stream.write(`${text}\n`);
