@@ -30,8 +30,7 @@ export async function guardWrite<T>(file: string, write: () => Promise<T>): Prom
   try {
     return await write();
   } catch (error) {
-    const code = errnoCode(error);
-    if (code !== undefined && NO_SPACE_CODES.has(code)) throw new DiskFullError(file, code, error);
+    if (isNoSpaceError(error)) throw new DiskFullError(file, String(errnoCode(error)), error);
     throw error;
   }
 }
