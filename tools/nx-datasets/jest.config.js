@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'nx-datasets',
+  preset: '../../jest.preset.js',
+};
