@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { stageFingerprint } from './stage-fingerprint';
+import { currentFfmpeg, videoFilesFingerprint } from './source-fingerprint';
 
 let root: string;
 beforeEach(async () => {
@@ -9,7 +10,7 @@ beforeEach(async () => {
   await fs.mkdir(path.join(root, 'data-manifests'));
   await fs.mkdir(path.join(root, 'videos'));
   await fs.writeFile(path.join(root, 'videos', 'a.mp4'), 'abc');
-  await fs.writeFile(path.join(root, 'data-manifests', 'manifest.schema.json'), '{}');
+  await fs.writeFile(path.join(root, 'videos', 'notes.txt'), 'not a video');
 });
 afterEach(async () => {
   await fs.rm(root, { recursive: true, force: true });
@@ -21,41 +22,43 @@ async function write(manifest: Record<string, unknown>): Promise<void> {
 
 const base = {
   name: 'mine',
-  sources: [{ kind: 'videos', paths: ['videos'] }, { kind: 'generator', generator: 'moving-mnist', id: 'm', count: 1, frames: 5, seed: 1 }],
-  split: { testFraction: 0.2, seed: 1 },
-  stages: { extract: { fps: 5 }, crop: { cropSize: 32 } },
+  sources: [{ kind: 'videos', paths: ['videos', 'gone.mov'] }, { kind: 'generator', generator: 'moving-mnist', id: 'm', count: 1, frames: 5, seed: 1 }],
+  stages: { extract: { fps: 5 } },
 };
 
-describe('stageFingerprint', () => {
-  it('changes for extract parameters, sources and video files, not for later stages', async () => {
+describe('videoFilesFingerprint', () => {
+  it('lists the video files a manifest names as (path, size, mtime), and the missing ones', async () => {
     await write(base);
-    const first = JSON.stringify(await stageFingerprint('extract', root));
-    expect(first).toContain('"ffmpeg":"');
-    expect(first).toContain(`["${path.join(root, 'videos', 'a.mp4')}",3,`);
-    expect(first).not.toContain('schema');
+    const a = path.join(root, 'videos', 'a.mp4');
+    const { mtimeMs } = await fs.stat(a);
+    expect(await videoFilesFingerprint('mine', root)).toEqual([[[a, 3, mtimeMs]], [path.join(root, 'gone.mov'), 'missing']]);
 
-    await write({ ...base, stages: { ...base.stages, crop: { cropSize: 16 }, train: { steps: 5 } } });
-    expect(JSON.stringify(await stageFingerprint('extract', root))).toBe(first);
-
-    await write({ ...base, stages: { ...base.stages, extract: { fps: 10 } } });
-    expect(JSON.stringify(await stageFingerprint('extract', root))).not.toBe(first);
-
-    await write(base);
-    await fs.writeFile(path.join(root, 'videos', 'b.mov'), 'new video');
-    expect(JSON.stringify(await stageFingerprint('extract', root))).not.toBe(first);
+    await fs.writeFile(path.join(root, 'videos', 'b.MOV'), 'new video');
+    const withB = (await videoFilesFingerprint('mine', root)) as unknown[][];
+    expect(withB[0]).toHaveLength(2);
+    expect(withB[0][1]).toEqual([path.join(root, 'videos', 'b.MOV'), 9, expect.any(Number)]);
   });
 
-  it('for generate, depends only on the generator sources', async () => {
+  it('ignores everything but video sources', async () => {
     await write(base);
-    const first = JSON.stringify(await stageFingerprint('generate', root));
-    await write({ ...base, split: { test: ['a'] }, stages: { extract: { fps: 1 } } });
-    expect(JSON.stringify(await stageFingerprint('generate', root))).toBe(first);
-    await write({ ...base, sources: [base.sources[0], { ...base.sources[1], seed: 2 }] });
-    expect(JSON.stringify(await stageFingerprint('generate', root))).not.toBe(first);
+    const first = await videoFilesFingerprint('mine', root);
+    await write({ ...base, stages: { extract: { fps: 10 }, crop: { clips: 3 } } });
+    expect(await videoFilesFingerprint('mine', root)).toEqual(first);
   });
 
-  it('keeps an unparsable manifest in the key so the stage runs and reports it', async () => {
+  it('gives the text of a manifest that does not parse, so the stage runs and reports it', async () => {
     await fs.writeFile(path.join(root, 'data-manifests', 'mine.json'), '{ broken');
-    expect(JSON.stringify(await stageFingerprint('extract', root))).toContain('{ broken');
+    expect(await videoFilesFingerprint('mine', root)).toEqual({ unparsable: '{ broken' });
+    expect(await videoFilesFingerprint('absent', root)).toEqual({ missing: 'absent' });
+  });
+});
+
+describe('currentFfmpeg', () => {
+  it("is the real ffmpeg's version line, as the runtime input prints it", () => {
+    const version = currentFfmpeg();
+    expect(version).toMatch(/^\S*\d/);
+    const printed = spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'print-source-fingerprint.ts'), 'ffmpeg'], { encoding: 'utf8' });
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toBe(`${version}\n`);
   });
 });
