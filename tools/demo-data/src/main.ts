@@ -1,5 +1,5 @@
 /**
- * `demo-data:generate`: make the videos of a manifest's built-in generators.
+ * `<dataset>:generate` (tools/nx-datasets): make the videos of a manifest's built-in generators.
  * Usage: node --require tsx/cjs tools/demo-data/src/main.ts [--manifest NAME]
  */
 import { createProgress, runCli, type Command } from '@nextframe/cli-kit';

@@ -66,6 +66,7 @@ describe('datasetProject', () => {
     const p = project('heldout', heldout, [demo]);
     expect(Object.keys(p.targets ?? {})).toEqual(['generate', 'extract', 'evaluate']);
     expect(p.targets?.evaluate.dependsOn).toEqual(['extract', { projects: ['demo'], target: 'train' }]);
+    expect(p.implicitDependencies).toEqual(['generate-app', 'extract-app', 'evaluate-app', 'demo']);
     expect(p.targets?.evaluate.outputs).toEqual(['{workspaceRoot}/runs/heldout/eval']);
     // A run nobody's training writes is read as it is.
     expect(project('heldout', { ...heldout, stages: { evaluate: { run: 'elsewhere' } } }).targets?.evaluate.dependsOn).toEqual(['extract']);

@@ -64,6 +64,8 @@ export interface DatasetProjectOptions {
   stageCode: Readonly<Record<Stage, StageCode>>;
   /** The Nx project name (the dataset name, unless another project already has it). */
   projectName: string;
+  /** Another dataset's Nx project name (default: its name). */
+  projectNameOf?: (dataset: string) => string;
 }
 
 const CLI = 'node apps/cli/bin/nextframe.js';
@@ -158,19 +160,22 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
     projectType: 'application',
     tags: ['type:dataset'],
     // So `nx graph` shows which stage apps a dataset runs.
-    implicitDependencies: [...new Set(Object.keys(targets).map((t) => stageCode[t as Stage].app))],
+    implicitDependencies: [
+      ...new Set(Object.keys(targets).map((t) => stageCode[t as Stage].app)),
+      ...trainingOf(options).flatMap((d) => (typeof d === 'string' ? [] : (d.projects as string[]))),
+    ],
     metadata: { description: facts.parsed ? (facts.description ?? `dataset ${n}`) : `${facts.file} does not parse: its targets report the error` },
     targets,
   };
 }
 
 /** Evaluate runs after the training that writes the runs it reads: its own, or another dataset's. */
-function trainingOf({ facts, datasets }: DatasetProjectOptions): (string | TargetDependencyConfig)[] {
+function trainingOf({ facts, datasets, projectNameOf = (d) => d }: DatasetProjectOptions): (string | TargetDependencyConfig)[] {
   const deps: (string | TargetDependencyConfig)[] = [];
   for (const run of facts.evaluatedRuns) {
     const owner = datasets.find((d) => d.stages.has('train') && runsOf(d).includes(run));
     if (!owner) continue; // a run trained outside Nx: evaluate reads it as it is
-    const dep = owner.name === facts.name ? 'train' : { projects: [owner.name], target: 'train' };
+    const dep = owner.name === facts.name ? 'train' : { projects: [projectNameOf(owner.name)], target: 'train' };
     if (!deps.some((d) => JSON.stringify(d) === JSON.stringify(dep))) deps.push(dep);
   }
   return deps;

@@ -21,11 +21,11 @@ export const createNodesV2: CreateNodesV2 = [
     const datasets = manifests.map((file) => manifestFacts(file, readFileSync(path.join(root, file), 'utf8')));
     const code = Object.fromEntries(STAGES.map((s) => [s, stageCode(s, root)])) as Record<Stage, StageCode>;
     const taken = workspaceProjectNames(root);
+    // A dataset named like one of the workspace's own projects (say `train`) would make Nx
+    // refuse the whole workspace; it gets a suffix instead.
+    const projectNameOf = (dataset: string) => (taken.has(dataset) ? `${dataset}-dataset` : dataset);
     return datasets.map((facts): [string, CreateNodesResult] => {
-      // A dataset named like one of the workspace's own projects (say `train`) would make Nx
-      // refuse the whole workspace; it gets a suffix instead.
-      const projectName = taken.has(facts.name) ? `${facts.name}-dataset` : facts.name;
-      const project = datasetProject({ facts, datasets, stageCode: code, projectName });
+      const project = datasetProject({ facts, datasets, stageCode: code, projectName: projectNameOf(facts.name), projectNameOf });
       return [facts.file, { projects: { [project.root]: project } }];
     });
   },
