@@ -1,11 +1,11 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { loadTrainedModel } from '@nextframe/checkpoints';
 import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { listFrameFolders } from '@nextframe/data';
-import { NextframeError, UsageError } from '@nextframe/errors';
+import { UsageError } from '@nextframe/errors';
 import { acquireRunLock, createStagingDir, removeStaleStagingDirs } from '@nextframe/files';
 import { datasetLayout, findWorkspaceRoot, loadManifest, type EvaluateStageParams } from '@nextframe/manifest';
-import { DEFAULT_TILE_SIZE, checkpointFromFiles, type CheckpointContent } from '@nextframe/model';
+import { DEFAULT_TILE_SIZE, type CheckpointContent } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { evaluateRun, type EvaluationReport } from './evaluate-run';
 import { summaryTable } from './summary-table';
@@ -61,9 +61,9 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   if (!testDir) throw new UsageError('-t/--test_dir DIR is required (or --manifest NAME)');
   const runDir = path.resolve(root, 'runs', name);
   const evaluated = stage.run && !str('checkpoint') ? stage.run : name;
-  const checkpoint = await loadModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : path.resolve(root, 'runs', evaluated));
+  const checkpoint = await loadTrainedModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : path.resolve(root, 'runs', evaluated));
   const compareName = str('compare') ?? stage.compare;
-  const compare = compareName ? { name: compareName, checkpoint: await loadModel(path.resolve(root, 'runs', compareName)) } : undefined;
+  const compare = compareName ? { name: compareName, checkpoint: await loadTrainedModel(path.resolve(root, 'runs', compareName)) } : undefined;
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
   const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? stage.movingThreshold ?? 0.1;
   const clipsPerVideo = numberOption('clips-per-video', str('clips-per-video'), { integer: true, min: 1 }) ?? stage.clipsPerVideo ?? 1;
@@ -126,23 +126,3 @@ async function evaluateLocked(args: {
   return 0;
 }
 
-/** A checkpoint folder, or a run folder (its newest checkpoint). */
-async function loadModel(dir: string): Promise<CheckpointContent> {
-  let folder = dir;
-  const checkpoints = path.join(dir, 'checkpoints');
-  const entries = await fs.readdir(checkpoints).catch(() => undefined);
-  if (entries) {
-    const newest = entries.filter((e) => /^step-\d{9}$/.test(e)).sort().pop();
-    if (!newest) throw new NextframeError('has no checkpoints yet', { file: dir });
-    folder = path.join(checkpoints, newest);
-  }
-  try {
-    const [manifest, weights] = await Promise.all([fs.readFile(path.join(folder, 'checkpoint.json'), 'utf8'), fs.readFile(path.join(folder, 'weights.bin'))]);
-    return checkpointFromFiles(manifest, weights);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new NextframeError(code === 'ENOENT' ? 'no trained model here (a run folder with checkpoints, or a checkpoint folder)' : `unreadable checkpoint (${(error as Error).message})`, {
-      file: dir,
-    });
-  }
-}

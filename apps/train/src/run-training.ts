@@ -23,7 +23,7 @@ import {
 } from '@nextframe/model';
 import { fromSigned, psnr, sharpnessDifference, summarize } from '@nextframe/metrics';
 import { EventFileWriter } from '@nextframe/tensorboard';
-import { CheckpointStore, loadCheckpointFolder } from './checkpoint-store';
+import { CheckpointStore, loadCheckpointFolder } from '@nextframe/checkpoints';
 import { describeRecursiveTest, recursiveTest, recursiveTestScalars } from './recursive-test';
 import { saveStepImages } from './step-images';
 import type { TrainOptions } from './train-options';

@@ -30,6 +30,7 @@ export {
 export { initBiases, initLayer, initWeights, parameterCount, type LayerInit, type Parameter } from './parameters';
 export { downsample } from './downsample';
 export { createGenerator, type Generator } from './generator';
+export { generatorLayersModel } from './layers-model';
 export { outputClip, createDiscriminator, type Discriminator } from './discriminator';
 export { lpLoss } from './lp-loss';
 export { gradientDifferenceLoss } from './gradient-difference-loss';

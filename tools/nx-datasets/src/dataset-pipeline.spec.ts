@@ -51,7 +51,7 @@ async function writeManifest(name: string, stages: Record<string, unknown>, extr
   await fs.writeFile(path.join(root, 'data-manifests', `${name}.json`), JSON.stringify(manifest(name, stages, extra), null, 2));
 }
 
-function nx(...args: string[]): { status: number | null; out: string } {
+function nx(...args: string[]): { status: number | null; out: string; stdout: string } {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NX_') && k !== 'TSX_TSCONFIG_PATH'));
   const result = spawnSync(process.execPath, [path.join(repo, 'node_modules/nx/dist/bin/nx.js'), ...args, '--outputStyle=static'], {
     cwd: root,
@@ -59,7 +59,7 @@ function nx(...args: string[]): { status: number | null; out: string } {
     env: { ...env, CI: 'true', NO_COLOR: '1', NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NX_CACHE_DIRECTORY: path.join(root, '.nx-cache') },
   });
   // eslint-disable-next-line no-control-regex
-  return { status: result.status, out: (result.stdout + result.stderr).replace(/\x1b\[[0-9;]*m/g, '') };
+  return { status: result.status, out: (result.stdout + result.stderr).replace(/\x1b\[[0-9;]*m/g, ''), stdout: result.stdout };
 }
 
 /** Run targets; fail the test with Nx's output when Nx fails. */
@@ -93,11 +93,11 @@ describe('dataset projects through Nx', () => {
     try {
       const shown = nx('show', 'project', 'mini', '--json');
       expect(shown.status).toBe(0);
-      const project = JSON.parse(shown.out.slice(shown.out.indexOf('{')));
+      const project = JSON.parse(shown.stdout);
       expect(Object.keys(project.targets)).toEqual(STAGES);
       expect(project.tags).toEqual(['type:dataset']);
       expect(project.implicitDependencies).toEqual(['demo-data', 'extract-frames', 'crop-clips', 'train', 'evaluate']);
-      const projects = nx('show', 'projects', '--type', 'app').out.split('\n');
+      const projects = nx('show', 'projects', '--type', 'app').stdout.split('\n');
       expect(projects).toEqual(expect.arrayContaining(['mini', 'other', 'broken', 'train']));
       const failed = nx('run', 'broken:extract');
       expect(failed.status).not.toBe(0);

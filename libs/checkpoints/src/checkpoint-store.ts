@@ -68,3 +68,25 @@ export async function loadCheckpointFolder(folder: string): Promise<CheckpointCo
     });
   }
 }
+
+/**
+ * A trained model to use: a checkpoint folder, or a run folder (`runs/<name>`: its newest
+ * checkpoint). Errors name the folder in one line.
+ */
+export async function loadTrainedModel(dir: string): Promise<CheckpointContent> {
+  let folder = dir;
+  const entries = await fs.readdir(path.join(dir, 'checkpoints')).catch(() => undefined);
+  if (entries) {
+    const newest = entries.filter((e) => NAME.test(e)).sort().pop();
+    if (!newest) throw new NextframeError('has no checkpoints yet', { file: dir });
+    folder = path.join(dir, 'checkpoints', newest);
+  }
+  try {
+    return await loadCheckpointFolder(folder);
+  } catch (error) {
+    if (error instanceof NextframeError && error.message.includes('not a checkpoint folder')) {
+      throw new NextframeError('no trained model here (a run folder with checkpoints, or a checkpoint folder)', { file: dir });
+    }
+    throw error;
+  }
+}

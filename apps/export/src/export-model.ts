@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs';
+import { createGenerator, generatorLayersModel, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
+
+/** What `model.json`'s `userDefinedMetadata.nextframe` tells a user of the exported model. */
+export interface ExportedModelMetadata {
+  /** Input frames, oldest first, stacked on the channel axis: the input is `[batch, H, W, 3·historyLength]`. */
+  historyLength: number;
+  /** Pixel values of input and output: [-1, 1] (a 0–255 value v is v / 127.5 − 1). */
+  pixelRange: [number, number];
+  /** H and W must be multiples of this; pad other sizes (nextframe reflects) and crop the output back. */
+  sizeMultipleOf: number;
+  /** The model's predictions fed back as input are clipped to `pixelRange` first (`clipFeedback`). */
+  clipFeedback: boolean;
+  step: number;
+  run?: string;
+  config: CheckpointContent['manifest']['config'];
+}
+
+/** The files of an exported model: `model.json` (TF.js layers-model format) and `weights.bin`. */
+export async function exportedModelFiles(checkpoint: CheckpointContent, run?: string): Promise<{ 'model.json': string; 'weights.bin': Uint8Array }> {
+  const config = checkpoint.manifest.config;
+  const generator = createGenerator(config, checkpoint.manifest.seed);
+  let model: tf.LayersModel | undefined;
+  try {
+    await restoreCheckpoint(checkpoint, { generator });
+    model = generatorLayersModel(generator);
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(0), modelTopologyType: 'JSON' } };
+    }));
+    if (!artifacts?.weightSpecs || !artifacts.weightData) throw new Error('TF.js saved no weights');
+    const metadata: ExportedModelMetadata = {
+      historyLength: config.historyLength,
+      pixelRange: [-1, 1],
+      sizeMultipleOf: 2 ** (config.generator.length - 1),
+      clipFeedback: config.clipFeedback,
+      step: checkpoint.manifest.step,
+      ...(run ? { run } : {}),
+      config,
+    };
+    const json = {
+      format: 'layers-model',
+      generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+      convertedBy: 'nextframe export',
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      userDefinedMetadata: { nextframe: metadata },
+    };
+    const weights = new Uint8Array(tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer | ArrayBuffer[]));
+    return { 'model.json': `${JSON.stringify(json)}\n`, 'weights.bin': weights };
+  } finally {
+    model?.dispose();
+    generator.dispose();
+  }
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'checkpoints',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,1 @@
+export { CheckpointStore, loadCheckpointFolder, loadTrainedModel } from './checkpoint-store';
