@@ -51,7 +51,7 @@ describe('nextframe export', () => {
     const result = nextframe(root, '-n', 'mine', '--out', 'dist/web');
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^export: step 7 of mine → dist\/web\/model\/model\.json \(\d+\.\d MB\)\n$/);
+    expect(result.stdout).toMatch(/^export: step 7 of mine → dist\/web\/model\/model\.json \(\d+\.\d MB\) and dist\/web\/index\.html\n$/);
     const dir = path.join(root, 'dist', 'web', 'model');
     expect((await fs.readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
     const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));

@@ -6,6 +6,8 @@ import { NextframeError, UsageError, guardWrite } from '@nextframe/errors';
 import { createStagingDir, type StagingDir } from '@nextframe/files';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { exportedModelFiles } from './export-model';
+import { serveFolder } from './serve-folder';
+import { writeSampleClip, writeWebPage } from './web-page';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -16,14 +18,23 @@ Writes DIR/model/model.json and DIR/model/weights.bin: the generator in standard
 (AveragePooling2D, UpSampling2D, Conv2D, Concatenate, Add). Input [batch, H, W, 3·history] in
 [-1, 1], oldest frame first, H and W multiples of 8 (4 scales); output the next frame
 [batch, H, W, 3] in [-1, 1]. model.json's userDefinedMetadata.nextframe has the history length,
-pixel range, size multiple, the training run's config and step. DIR is written whole or not at all.`,
+pixel range, size multiple, the training run's config and step. DIR is written whole or not at all.
+
+Also DIR/index.html: a page that loads the model in the browser (TF.js webgl, else wasm, else
+cpu; ?backend=wasm forces one), takes the first frames of a video file you pick (or of the sample
+clip, --sample), predicts frames recursively and shows them beside the truth with PSNR per step,
+against copying the last frame and a blank frame. Any static file server serves it; --serve starts
+one on 127.0.0.1 and prints the URL.`,
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the run to export (runs/NAME, its newest checkpoint)' },
     checkpoint: { type: 'string', short: 'l', aliases: ['load_path'], valueName: 'DIR', description: 'a checkpoint folder instead of a run' },
     out: { type: 'string', short: 'o', valueName: 'DIR', description: 'the export folder (replaced whole)' },
+    sample: { type: 'string', valueName: 'DIR', description: "the page's sample clip: a folder of PNG frames, or of frame folders (its first), e.g. data/demo/frames/test" },
+    serve: { type: 'boolean', description: 'then serve DIR on 127.0.0.1 until Ctrl-C and print the URL' },
+    port: { type: 'string', valueName: 'N', description: 'the port of --serve', defaultText: '8080' },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
   },
-  examples: ['nextframe export -n demo-adversarial --out dist/demo-model'],
+  examples: ['nextframe export -n demo-adversarial --out dist/demo-web --sample data/demo/frames/test --serve'],
   run: runExport,
 };
 
@@ -57,12 +68,27 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
     for (const [file, content] of Object.entries(files)) {
       await guardWrite(path.join(target, 'model', file), () => fs.writeFile(path.join(modelDir, file), content));
     }
+    await guardWrite(path.join(target, 'index.html'), () => writeWebPage(staging.path));
+    const sample = str('sample');
+    if (sample) {
+      await writeSampleClip(path.resolve(sample), staging.path, checkpoint.manifest.config.historyLength + 8).catch((error: Error) => {
+        throw new NextframeError(`no sample clip here (${(error as NodeJS.ErrnoException).code ?? error.message})`, { file: sample });
+      });
+    }
     await staging.commit();
   } catch (error) {
     await staging.discard();
     throw error;
   }
   const bytes = files['weights.bin'].byteLength + Buffer.byteLength(files['model.json']);
-  process.stdout.write(`export: step ${checkpoint.manifest.step} of ${name ?? checkpointDir} → ${path.join(out, 'model', 'model.json')} (${(bytes / 1e6).toFixed(1)} MB)\n`);
+  process.stdout.write(`export: step ${checkpoint.manifest.step} of ${name ?? checkpointDir} → ${path.join(out, 'model', 'model.json')} (${(bytes / 1e6).toFixed(1)} MB) and ${path.join(out, 'index.html')}\n`);
+  if (!v.serve) return 0;
+  const server = await serveFolder(target, Number(str('port') ?? 8080));
+  process.stdout.write(`export: serving ${out} at ${server.url} (Ctrl-C stops)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
   return 0;
 }

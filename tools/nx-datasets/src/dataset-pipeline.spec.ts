@@ -94,9 +94,9 @@ describe('dataset projects through Nx', () => {
       const shown = nx('show', 'project', 'mini', '--json');
       expect(shown.status).toBe(0);
       const project = JSON.parse(shown.stdout);
-      expect(Object.keys(project.targets)).toEqual(STAGES);
+      expect(Object.keys(project.targets)).toEqual([...STAGES, 'export']);
       expect(project.tags).toEqual(['type:dataset']);
-      expect(project.implicitDependencies).toEqual(['demo-data', 'extract-frames', 'crop-clips', 'train', 'evaluate']);
+      expect(project.implicitDependencies).toEqual(['demo-data', 'extract-frames', 'crop-clips', 'train', 'evaluate', 'export']);
       const projects = nx('show', 'projects', '--type', 'app').stdout.split('\n');
       expect(projects).toEqual(expect.arrayContaining(['mini', 'other', 'broken', 'train']));
       const failed = nx('run', 'broken:extract');
@@ -123,6 +123,13 @@ describe('dataset projects through Nx', () => {
     const report = await fs.readFile(path.join(root, 'runs', 'mini', 'eval', 'report.html'));
     const index = await fs.readFile(path.join(framesDir(), 'index.json'));
     const clips = await fs.readFile(clipsSummary);
+
+    // Export the trained generator, after its training (from the cache).
+    const exported = run('-t', 'export', '-p', 'mini');
+    expect(tasks(exported, 'mini')).toMatchObject({ train: 'cache' });
+    expect(exported).toMatch(/nx run mini:export(?!.*cache)/);
+    expect(JSON.parse(await fs.readFile(path.join(root, 'dist', 'mini-web', 'model', 'model.json'), 'utf8')).userDefinedMetadata.nextframe.step).toBe(2);
+    expect(run('-t', 'export', '-p', 'mini')).toMatch(/nx run mini:export +\[local cache\]/);
 
     // Run again: all from the cache.
     expect(tasks(run('-t', 'evaluate', '-p', 'mini'), 'mini')).toEqual(ALL_CACHED);

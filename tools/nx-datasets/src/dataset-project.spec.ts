@@ -25,7 +25,7 @@ describe('datasetProject', () => {
   it('gives a manifest with generators and every stage the five targets, in pipeline order', () => {
     const p = project('demo', demo);
     expect(p.root).toBe('data-manifests/demo');
-    expect(Object.keys(p.targets ?? {})).toEqual(['generate', 'extract', 'crop', 'train', 'evaluate']);
+    expect(Object.keys(p.targets ?? {})).toEqual(['generate', 'extract', 'crop', 'train', 'evaluate', 'export']);
     expect(p.implicitDependencies).toEqual(STAGES.map((s) => `${s}-app`));
     expect(p.metadata?.description).toBe('words');
     const t = p.targets ?? {};
@@ -36,6 +36,11 @@ describe('datasetProject', () => {
     expect(t.train.outputs).toEqual(['{workspaceRoot}/runs/demo', '{workspaceRoot}/runs/demo-adversarial']);
     expect(t.evaluate.outputs).toEqual(['{workspaceRoot}/runs/demo/eval']);
     expect(t.crop.options.command).toBe('node apps/cli/bin/nextframe.js crop --manifest=demo --overwrite');
+    // Export the model evaluate judges (the adversarial one), after training, keyed on its checkpoints.
+    expect(t.export.options.command).toBe('node apps/cli/bin/nextframe.js export -n demo-adversarial --out dist/demo-web --sample data/demo/frames/test');
+    expect(t.export.dependsOn).toEqual(['train', 'extract']);
+    expect(t.export.outputs).toEqual(['{workspaceRoot}/dist/demo-web']);
+    expect(t.export.inputs).toContainEqual({ dependentTasksOutputFiles: '**/checkpoint.json', transitive: true });
   });
 
   it('keys each target on its own stage code and only the manifest fields its stage reads', () => {
@@ -55,7 +60,8 @@ describe('datasetProject', () => {
 
   it('lists your own video files in extract, and has no generate without generators', () => {
     const t = project('mine', mine).targets ?? {};
-    expect(Object.keys(t)).toEqual(['extract', 'crop', 'train', 'evaluate']);
+    expect(Object.keys(t)).toEqual(['extract', 'crop', 'train', 'evaluate', 'export']);
+    expect(t.export.options.command).toBe('node apps/cli/bin/nextframe.js export -n mine --out dist/mine-web --sample data/mine/frames/test');
     expect(t.extract.dependsOn).toBeUndefined();
     expect(t.extract.inputs).toContainEqual({ runtime: 'node --require tsx/cjs tools/workspace-scripts/src/print-source-fingerprint.ts videos mine' });
     expect(t.train.outputs).toEqual(['{workspaceRoot}/runs/mine']);
@@ -76,7 +82,7 @@ describe('datasetProject', () => {
     const f = manifestFacts('data-manifests/bad.json', '{ "name": "bad", ');
     expect(f.parsed).toBe(false);
     const p = datasetProject({ facts: f, datasets: [f], stageCode: CODE, projectName: 'bad' });
-    expect(Object.keys(p.targets ?? {})).toEqual(['extract', 'crop', 'train', 'evaluate']);
+    expect(Object.keys(p.targets ?? {})).toEqual(['extract', 'crop', 'train', 'evaluate', 'export']);
     expect(p.targets?.crop.inputs).toContain('{workspaceRoot}/data-manifests/bad.json');
     expect(p.metadata?.description).toBe('data-manifests/bad.json does not parse: its targets report the error');
     expect(manifestFacts('data-manifests/list.json', '[1, 2]').parsed).toBe(false);

@@ -154,6 +154,17 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
       outputs: [`{workspaceRoot}/runs/${n}/eval`],
     });
   }
+  if (trains) {
+    // The model worth showing: the run evaluate judges when this dataset trains it, else its own.
+    const run = runsOf(facts).includes(facts.evaluatedRuns[0]) ? facts.evaluatedRuns[0] : n;
+    targets.export = target({
+      command: `${CLI} export -n ${run} --out dist/${n}-web --sample data/${n}/frames/test`,
+      description: `runs/${run} as a TF.js layers model and a web page that predicts in the browser → dist/${n}-web`,
+      dependsOn: ['train', 'extract'],
+      inputs: [...code('export'), { dependentTasksOutputFiles: '**/checkpoint.json', transitive: true }, { dependentTasksOutputFiles: '**/index.json', transitive: true }],
+      outputs: [`{workspaceRoot}/dist/${n}-web`],
+    });
+  }
   return {
     name: options.projectName,
     root: path.posix.join('data-manifests', n),
