@@ -22,8 +22,8 @@
     if (!tf.findBackendFactory(name)) continue;
     try {
       if (await tf.setBackend(name)) break;
-    } catch (error) {
-      // try the next one
+    } catch {
+      // this backend failed to start: try the next one
     }
   }
   await tf.ready();
