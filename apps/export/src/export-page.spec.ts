@@ -96,6 +96,28 @@ describe('the exported page', () => {
     }
   }, 120000);
 
+  it('picks webgl only when the browser draws it on a GPU, else wasm, and says so', async () => {
+    const root = tempDir();
+    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
+    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
+    generator.dispose();
+    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
+    const server = await serveFolder(path.join(root, 'web'));
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await page.waitForFunction(() => window.nextframe && (window.nextframe.ready || window.nextframe.error), undefined, { timeout: 60000 });
+      const state = await page.evaluate(() => window.nextframe as PageState & { softwareGl: string | null });
+      expect(state.backend).toBe(state.softwareGl ? 'wasm' : 'webgl');
+      expect(await page.textContent('#status')).toContain(`TF.js backend: ${state.backend}`);
+      // No sample clip exported: its button stays disabled.
+      expect(await page.locator('#sample').isDisabled()).toBe(true);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }, 120000);
+
   it('shows a visible message for frames smaller than the network', async () => {
     const root = tempDir();
     const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);

@@ -17,7 +17,19 @@
   // The fastest backend this browser has (webgpu is not bundled: webgl, then wasm, then cpu);
   // ?backend=wasm forces one.
   tf.wasm.setWasmPaths(new URL('vendor/', location.href).href);
-  const order = params.get('backend') ? [params.get('backend')] : ['webgpu', 'webgl', 'wasm', 'cpu'];
+  // WebGL drawn in software (no GPU: SwiftShader, llvmpipe) is ~20× slower than wasm here.
+  const softwareGl = (() => {
+    try {
+      const gl = document.createElement('canvas').getContext('webgl');
+      const info = gl && gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : '';
+      return /swiftshader|llvmpipe|software/i.test(renderer) ? renderer : null;
+    } catch {
+      return null;
+    }
+  })();
+  const order = params.get('backend') ? [params.get('backend')] : ['webgpu', ...(softwareGl ? [] : ['webgl']), 'wasm', 'cpu'];
+  state.softwareGl = softwareGl;
   for (const name of order) {
     if (!tf.findBackendFactory(name)) continue;
     try {
@@ -32,7 +44,7 @@
   const meta = modelJson.userDefinedMetadata.nextframe;
   const model = await tf.loadLayersModel('model/model.json');
   state.meta = meta;
-  $('status').textContent = `TF.js backend: ${state.backend}. Model: ${meta.run || 'a checkpoint'} at step ${meta.step} (${meta.config.preset} preset), ${meta.historyLength} input frames, sizes in multiples of ${meta.sizeMultipleOf} px.`;
+  $('status').textContent = `TF.js backend: ${state.backend}${softwareGl && !params.get('backend') ? ` (WebGL here is software, ${softwareGl}: wasm is faster)` : ''}. Model: ${meta.run || 'a checkpoint'} at step ${meta.step} (${meta.config.preset} preset), ${meta.historyLength} input frames, sizes in multiples of ${meta.sizeMultipleOf} px.`;
   const sample = await fetch('sample/frames.json').then((r) => (r.ok ? r.json() : null), () => null);
   if (sample) $('sample').disabled = false;
   state.ready = true;
