@@ -7,7 +7,7 @@ import { createStagingDir, type StagingDir } from '@nextframe/files';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { exportedModelFiles } from './export-model';
 import { serveFolder } from './serve-folder';
-import { writeSampleClip, writeWebPage } from './web-page';
+import { writeSampleClip, writeSampleList, writeWebPage } from './web-page';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -70,6 +70,8 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
     }
     await guardWrite(path.join(target, 'index.html'), () => writeWebPage(staging.path));
     const sample = str('sample');
+    // No sample clip: an empty list (the page disables its button; no request fails).
+    if (!sample) await writeSampleList(staging.path);
     if (sample) {
       await writeSampleClip(path.resolve(sample), staging.path, checkpoint.manifest.config.historyLength + 8).catch((error: Error) => {
         throw new NextframeError(`no sample clip here (${(error as NodeJS.ErrnoException).code ?? error.message})`, { file: sample });

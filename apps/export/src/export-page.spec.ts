@@ -12,6 +12,7 @@ import { movingSquareFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
 import { createGenerator, predictRecursively, serializeCheckpoint } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
+import { resolveFfmpeg } from '@nextframe/media';
 import { initBackend } from '@nextframe/tf-backend';
 import { serveFolder } from './serve-folder';
 
@@ -112,6 +113,49 @@ describe('the exported page', () => {
       expect(await page.textContent('#status')).toContain(`TF.js backend: ${state.backend}`);
       // No sample clip exported: its button stays disabled.
       expect(await page.locator('#sample').isDisabled()).toBe(true);
+    } finally {
+      await page.close();
+      await server.close();
+    }
+  }, 120000);
+
+  it('predicts a video file the browser decodes (H.264 from the real ffmpeg), and says so of one it cannot', async () => {
+    const root = tempDir();
+    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
+    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
+    generator.dispose();
+    await writeFrameFolder(path.join(root, 'frames'), movingSquareFrames({ width: 48, height: 32, count: 12, sizePx: 10, speedPx: 2, y0: 8 }));
+    const video = path.join(root, 'square.mp4');
+    const encoded = spawnSync(resolveFfmpeg().path, ['-v', 'error', '-framerate', '10', '-i', path.join(root, 'frames', '%06d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', video], { encoding: 'utf8' });
+    expect(encoded.stderr).toBe('');
+    const broken = path.join(root, 'broken.mp4');
+    await (await import('node:fs')).promises.writeFile(broken, 'not a video at all');
+    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
+    const server = await serveFolder(path.join(root, 'web'));
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    try {
+      await page.goto(`${server.url}?backend=wasm`);
+      await page.waitForFunction(() => window.nextframe && window.nextframe.ready, undefined, { timeout: 60000 });
+      await page.setInputFiles('#video-file', video);
+      await page.waitForFunction(() => window.nextframe.done || window.nextframe.error, undefined, { timeout: 60000 });
+      const state = await page.evaluate(() => window.nextframe);
+      expect(state.error).toBeNull();
+      const result = state.result as NonNullable<PageState['result']>;
+      expect([result.width, result.height]).toEqual([48, 32]);
+      // Truth frames came out of the video: every step is scored, copy-last below a perfect frame.
+      expect(result.psnr.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+      for (const r of result.psnr) expect(r.copyLast).toBeGreaterThan(5);
+      for (const r of result.psnr) expect(r.copyLast).toBeLessThan(40);
+      expect(problems).toEqual([]);
+
+      await page.setInputFiles('#video-file', broken);
+      await page.waitForFunction(() => window.nextframe.error, undefined, { timeout: 60000 });
+      expect(await page.locator('#error').isVisible()).toBe(true);
+      expect(await page.textContent('#error')).toBe('broken.mp4: this browser cannot decode the video');
     } finally {
       await page.close();
       await server.close();

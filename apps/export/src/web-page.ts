@@ -39,6 +39,12 @@ export async function writeSampleClip(source: string, dir: string, count: number
   await fs.mkdir(path.join(dir, 'sample'), { recursive: true });
   for (const f of frames) await fs.copyFile(path.join(source, f), path.join(dir, 'sample', f));
   const name = path.basename(source);
-  await fs.writeFile(path.join(dir, 'sample', 'frames.json'), `${JSON.stringify({ name, frames })}\n`);
+  await writeSampleList(dir, name, frames);
   return name;
+}
+
+/** `dir/sample/frames.json`: the sample clip's name and frame files (none: no sample clip). */
+export async function writeSampleList(dir: string, name: string | null = null, frames: string[] = []): Promise<void> {
+  await fs.mkdir(path.join(dir, 'sample'), { recursive: true });
+  await fs.writeFile(path.join(dir, 'sample', 'frames.json'), `${JSON.stringify({ name, frames })}\n`);
 }

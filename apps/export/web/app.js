@@ -46,7 +46,8 @@
   state.meta = meta;
   $('status').textContent = `TF.js backend: ${state.backend}${softwareGl && !params.get('backend') ? ` (WebGL here is software, ${softwareGl}: wasm is faster)` : ''}. Model: ${meta.run || 'a checkpoint'} at step ${meta.step} (${meta.config.preset} preset), ${meta.historyLength} input frames, sizes in multiples of ${meta.sizeMultipleOf} px.`;
   const sample = await fetch('sample/frames.json').then((r) => (r.ok ? r.json() : null), () => null);
-  if (sample) $('sample').disabled = false;
+  const hasSample = Boolean(sample && sample.frames.length);
+  if (hasSample) $('sample').disabled = false;
   state.ready = true;
 
   /** RGBA ImageData → [h, w, 3] in [-1, 1]. */
@@ -85,7 +86,7 @@
     const canvas = document.createElement('canvas');
     canvas.width = video.videoWidth;
     canvas.height = video.videoHeight;
-    const context = canvas.getContext('2d');
+    const context = canvas.getContext('2d', { willReadFrequently: true });
     const frames = [];
     for (let i = 0; i < count && i / fps <= video.duration; i++) {
       video.currentTime = (i + 0.5) / fps;
@@ -185,7 +186,7 @@
     const frames = await videoFrames(file, Number($('fps').value), meta.historyLength + Number($('steps').value));
     await run(frames, file.name);
   });
-  if (params.get('autorun') === 'sample' && sample) $('sample').click();
+  if (params.get('autorun') === 'sample' && hasSample) $('sample').click();
 })().catch((error) => {
   const el = document.getElementById('error');
   el.textContent = `The page could not start: ${error.message || error}`;
