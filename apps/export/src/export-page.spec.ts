@@ -3,7 +3,7 @@
  * report's test), the page served by `serveFolder`, the TF.js wasm backend in the browser.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { chromium, type Browser } from 'playwright-core';
@@ -129,7 +129,7 @@ describe('the exported page', () => {
     const encoded = spawnSync(resolveFfmpeg().path, ['-v', 'error', '-framerate', '10', '-i', path.join(root, 'frames', '%06d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', video], { encoding: 'utf8' });
     expect(encoded.stderr).toBe('');
     const broken = path.join(root, 'broken.mp4');
-    await (await import('node:fs')).promises.writeFile(broken, 'not a video at all');
+    await fs.writeFile(broken, 'not a video at all');
     expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
     const server = await serveFolder(path.join(root, 'web'));
     const page = await browser.newPage();

@@ -55,18 +55,7 @@ export class CheckpointStore {
 
 /** Read a checkpoint folder (`checkpoint.json` + `weights.bin`). */
 export async function loadCheckpointFolder(folder: string): Promise<CheckpointContent> {
-  try {
-    const [manifest, weights] = await Promise.all([
-      fs.readFile(path.join(folder, 'checkpoint.json'), 'utf8'),
-      fs.readFile(path.join(folder, 'weights.bin')),
-    ]);
-    return checkpointFromFiles(manifest, weights);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new NextframeError(code === 'ENOENT' ? 'not a checkpoint folder (checkpoint.json and weights.bin)' : `unreadable checkpoint (${(error as Error).message})`, {
-      file: folder,
-    });
-  }
+  return readCheckpoint(folder, folder, 'not a checkpoint folder (checkpoint.json and weights.bin)');
 }
 
 /**
@@ -81,12 +70,16 @@ export async function loadTrainedModel(dir: string): Promise<CheckpointContent> 
     if (!newest) throw new NextframeError('has no checkpoints yet', { file: dir });
     folder = path.join(dir, 'checkpoints', newest);
   }
+  return readCheckpoint(folder, dir, 'no trained model here (a run folder with checkpoints, or a checkpoint folder)');
+}
+
+/** checkpoint.json + weights.bin of `folder`; errors name `shown` in one line. */
+async function readCheckpoint(folder: string, shown: string, missing: string): Promise<CheckpointContent> {
   try {
-    return await loadCheckpointFolder(folder);
+    const [manifest, weights] = await Promise.all([fs.readFile(path.join(folder, 'checkpoint.json'), 'utf8'), fs.readFile(path.join(folder, 'weights.bin'))]);
+    return checkpointFromFiles(manifest, weights);
   } catch (error) {
-    if (error instanceof NextframeError && error.message.includes('not a checkpoint folder')) {
-      throw new NextframeError('no trained model here (a run folder with checkpoints, or a checkpoint folder)', { file: dir });
-    }
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new NextframeError(code === 'ENOENT' ? missing : `unreadable checkpoint (${(error as Error).message})`, { file: shown });
   }
 }
