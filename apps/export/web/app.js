@@ -89,8 +89,16 @@
     const context = canvas.getContext('2d', { willReadFrequently: true });
     const frames = [];
     for (let i = 0; i < count && i / fps <= video.duration; i++) {
+      // 'seeked' can fire before the new frame is presented (seen on a loaded machine): wait for
+      // the frame itself too, where the browser says when it is (requestVideoFrameCallback).
+      const presented = new Promise((resolve) => {
+        if (!video.requestVideoFrameCallback) return resolve();
+        video.requestVideoFrameCallback(() => resolve());
+        setTimeout(resolve, 2000);
+      });
+      const seeked = new Promise((resolve) => (video.onseeked = resolve));
       video.currentTime = (i + 0.5) / fps;
-      await new Promise((resolve) => (video.onseeked = resolve));
+      await Promise.all([seeked, presented]);
       context.drawImage(video, 0, 0);
       frames.push(toTensor(context.getImageData(0, 0, canvas.width, canvas.height)));
     }
