@@ -34,6 +34,13 @@ function chromiumPath(): string {
   return found;
 }
 
+/** An untrained tiny model as runs/tiny under `root`, for the tests that need any model. */
+async function saveTinyRun(root: string): Promise<void> {
+  const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
+  await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
+  generator.dispose();
+}
+
 let browser: Browser;
 beforeAll(async () => {
   await initBackend('wasm');
@@ -99,9 +106,7 @@ describe('the exported page', () => {
 
   it('picks webgl only when the browser draws it on a GPU, else wasm, and says so', async () => {
     const root = tempDir();
-    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
-    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
-    generator.dispose();
+    await saveTinyRun(root);
     expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
     const server = await serveFolder(path.join(root, 'web'));
     const page = await browser.newPage();
@@ -121,9 +126,7 @@ describe('the exported page', () => {
 
   it('predicts a video file the browser decodes (H.264 from the real ffmpeg), and says so of one it cannot', async () => {
     const root = tempDir();
-    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
-    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
-    generator.dispose();
+    await saveTinyRun(root);
     await writeFrameFolder(path.join(root, 'frames'), movingSquareFrames({ width: 48, height: 32, count: 12, sizePx: 10, speedPx: 2, y0: 8 }));
     const video = path.join(root, 'square.mp4');
     const encoded = spawnSync(resolveFfmpeg().path, ['-v', 'error', '-framerate', '10', '-i', path.join(root, 'frames', '%06d.png'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', video], { encoding: 'utf8' });
@@ -164,9 +167,7 @@ describe('the exported page', () => {
 
   it('shows a visible message for frames smaller than the network', async () => {
     const root = tempDir();
-    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
-    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
-    generator.dispose();
+    await saveTinyRun(root);
     await writeFrameFolder(path.join(root, 'small'), movingSquareFrames({ width: 6, height: 6, count: 8, sizePx: 2, speedPx: 1 }));
     expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web', '--sample', 'small'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
     const server = await serveFolder(path.join(root, 'web'));
