@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as net from 'node:net';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -6,6 +7,7 @@ import { CheckpointStore, loadTrainedModel } from '@nextframe/checkpoints';
 import { useTempDir } from '@nextframe/files/testing';
 import { createGenerator, restoreCheckpoint, serializeCheckpoint } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
+import { movingSquareFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { initBackend } from '@nextframe/tf-backend';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
@@ -35,11 +37,12 @@ beforeAll(async () => {
   await initBackend('wasm');
 });
 
-async function trainedRun(root: string): Promise<{ config: ReturnType<typeof tinyModelConfig> }> {
+/** runs/mine under `root`: a tiny generator with random weights; `extra` as train records it. */
+async function trainedRun(root: string, extra?: Record<string, unknown>): Promise<{ config: ReturnType<typeof tinyModelConfig> }> {
   const config = tinyModelConfig({ downsampling: 'area', predictChange: true });
   const generator = createGenerator(config, 5);
   for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', 9)));
-  await new CheckpointStore(path.join(root, 'runs', 'mine', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 7, seed: 5 }));
+  await new CheckpointStore(path.join(root, 'runs', 'mine', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 7, seed: 5, extra }));
   generator.dispose();
   return { config };
 }
@@ -51,7 +54,9 @@ describe('nextframe export', () => {
     const result = nextframe(root, '-n', 'mine', '--out', 'dist/web');
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^export: step 7 of mine → dist\/web\/model\/model\.json \(\d+\.\d MB\) and dist\/web\/index\.html\n$/);
+    expect(result.stdout).toMatch(
+      /^export: step 7 of mine → dist\/web\/model\/model\.json \(\d+\.\d MB\) and dist\/web\/index\.html\nexport: no sample clips \(the run names no test frames that exist here; --sample FRAMES adds some\); the page predicts video files\n$/,
+    );
     const dir = path.join(root, 'dist', 'web', 'model');
     expect((await fs.readdir(dir)).sort()).toEqual(['model.json', 'weights.bin']);
     const json = JSON.parse(await fs.readFile(path.join(dir, 'model.json'), 'utf8'));
@@ -100,5 +105,110 @@ describe('nextframe export', () => {
     const usage = nextframe(root, '--out', 'x');
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('-n/--name NAME or -l/--load_path CHECKPOINT_DIR is required');
+  }, 60000);
+
+  it("runs the README's ten-line plain-Node example as written, predicting what nextframe predicts", async () => {
+    const root = tempDir();
+    const { config } = await trainedRun(root);
+    expect(nextframe(root, '-n', 'mine', '--out', 'dist/demo-web').status).toBe(0);
+    const readme = await fs.readFile(path.join(repo, 'README.md'), 'utf8');
+    const example = /In plain Node with only `@tensorflow\/tfjs`:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(example.trim().split('\n').length).toBeLessThanOrEqual(10);
+    await fs.writeFile(path.join(root, 'example.js'), example);
+    const run = spawnSync(process.execPath, ['example.js'], { cwd: root, encoding: 'utf8', env: { ...process.env, NODE_PATH: path.join(repo, 'node_modules') } });
+    // (stderr: only tfjs's advice to install tfjs-node)
+    expect(run.stderr.replace(/=+\nHi, looks like you are running TensorFlow\.js in Node\.js\..*\n=+/, '').trim()).toBe('');
+    expect(run.status).toBe(0);
+    // It prints the next frame after four black 64×64 frames: its first pixel as nextframe predicts it.
+    expect(run.stdout).toMatch(/^Tensor\n {4}\[\[\[\[/);
+    const printed = (run.stdout.match(/-?\d+\.\d+/g) ?? []).slice(0, 3).map(Number);
+    const generator = createGenerator(config, 0);
+    await restoreCheckpoint(await loadTrainedModel(path.join(root, 'runs', 'mine')), { generator });
+    const black = tf.fill([1, 64, 64, 3 * config.historyLength], -1) as tf.Tensor4D;
+    const ours = Array.from((await generator.predict(black).data()).slice(0, 3));
+    expect(printed).toHaveLength(3);
+    printed.forEach((v, i) => expect(Math.abs(v - ours[i])).toBeLessThanOrEqual(1e-4));
+    generator.dispose();
+    black.dispose();
+  }, 60000);
+
+  it("puts sample clips in the page: the run's own test frames by default, or --sample, --sample-clips of them", async () => {
+    const root = tempDir();
+    const testDir = path.join(root, 'data', 'frames', 'test');
+    await writeFrameFolder(path.join(testDir, 'v10'), movingSquareFrames({ width: 16, height: 16, count: 6, sizePx: 4 }));
+    await writeFrameFolder(path.join(testDir, 'v2'), movingSquareFrames({ width: 16, height: 16, count: 30, sizePx: 4 }));
+    await writeFrameFolder(path.join(testDir, 'v9'), movingSquareFrames({ width: 16, height: 16, count: 8, sizePx: 4 }));
+    await trainedRun(root, { testDir });
+    const clipsOf = async (out: string) =>
+      (JSON.parse(await fs.readFile(path.join(root, out, 'sample', 'clips.json'), 'utf8')).clips as { name: string; frames: string[] }[]).map((c) => [c.name, c.frames.length]);
+
+    const byDefault = nextframe(root, '-n', 'mine', '--out', 'web');
+    expect(byDefault.status).toBe(0);
+    expect(byDefault.stdout).toContain('export: 3 sample clips from data/frames/test (v2, v9, v10)\n');
+    // Videos in natural order; each its first history (4) + 16 frames.
+    expect(await clipsOf('web')).toEqual([['v2', 20], ['v9', 8], ['v10', 6]]);
+    expect(await fs.readFile(path.join(root, 'web', 'sample', 'v2', '000020.png'))).toEqual(await fs.readFile(path.join(testDir, 'v2', '000020.png')));
+    await expect(fs.stat(path.join(root, 'web', 'sample', 'v2', '000021.png'))).rejects.toThrow('ENOENT');
+
+    expect(nextframe(root, '-n', 'mine', '--out', 'one', '--sample-clips', '1').status).toBe(0);
+    expect(await clipsOf('one')).toEqual([['v2', 20]]);
+    const none = nextframe(root, '-n', 'mine', '--out', 'none', '--sample-clips', '0');
+    expect(none.stdout).toContain('export: no sample clips (--sample-clips 0; --sample FRAMES adds some)');
+    expect(await clipsOf('none')).toEqual([]);
+    // One folder of frames as --sample: one clip named after it.
+    expect(nextframe(root, '-n', 'mine', '--out', 'direct', '--sample', path.join(testDir, 'v9')).status).toBe(0);
+    expect(await clipsOf('direct')).toEqual([['v9', 8]]);
+
+    // The recorded folder is gone: no clips, said; a --sample that does not exist: one line, nothing written.
+    await fs.rename(path.join(root, 'data'), path.join(root, 'moved'));
+    expect(nextframe(root, '-n', 'mine', '--out', 'gone').stdout).toContain('export: no sample clips (the run names no test frames that exist here; --sample FRAMES adds some)');
+    const missing = nextframe(root, '-n', 'mine', '--out', 'bad', '--sample', 'nowhere');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n').slice(-1)).toEqual([`error: ${path.join(root, 'nowhere')}: no sample clips here (ENOENT)`]);
+    expect((await fs.readdir(root)).filter((e) => e === 'bad' || e.startsWith('.'))).toEqual([]);
+    const port = nextframe(root, '-n', 'mine', '--out', 'x', '--port', 'abc');
+    expect(port.status).toBe(2);
+    expect(port.stderr).toContain("--port must be an integer, got 'abc'");
+  }, 60000);
+
+  it('--serve: serves the export on 127.0.0.1, prints the URL, stops on Ctrl-C; a busy port is one line', async () => {
+    const root = tempDir();
+    await trainedRun(root);
+    const child = spawn(process.execPath, [BIN, 'export', '-n', 'mine', '--out', 'web', '--serve', '--port', '0'], { cwd: root, env: { ...process.env, NEXTFRAME_BACKEND: 'wasm' } });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /^export: serving web at (http:\/\/127\.0\.0\.1:\d+\/) \(Ctrl-C stops\)$/m.exec(stdout);
+        if (match) resolve(match[1]);
+      });
+      void exited.then((code) => reject(new Error(`export exited (${code}) before serving: ${stdout}`)));
+    });
+    try {
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('<script src="vendor/tf-backend-webgpu.min.js"></script>');
+      const wasm = await fetch(`${url}vendor/tfjs-backend-wasm-simd.wasm`);
+      expect(wasm.headers.get('content-type')).toBe('application/wasm');
+      expect(Buffer.from(await wasm.arrayBuffer()).subarray(0, 4)).toEqual(Buffer.from([0, 0x61, 0x73, 0x6d])); // \0asm
+      expect(((await (await fetch(`${url}model/model.json`)).json()) as { format: string }).format).toBe('layers-model');
+      expect((await fetch(`${url}..%2f..%2fruns/mine/checkpoints`)).status).toBe(404);
+      expect((await fetch(`${url}no-such-file.js`)).status).toBe(404);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+
+    // A port someone else has: the export is written, serving fails in one line.
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as net.AddressInfo).port;
+    const busy = nextframe(root, '-n', 'mine', '--out', 'web2', '--serve', '--port', String(taken));
+    blocker.close();
+    expect(busy.status).toBe(1);
+    expect(busy.stderr.trim().split('\n').slice(-1)).toEqual([`error: web2: cannot serve on 127.0.0.1:${taken} (EADDRINUSE)`]);
+    expect((await fs.stat(path.join(root, 'web2', 'model', 'model.json'))).isFile()).toBe(true);
   }, 60000);
 });

@@ -1,13 +1,17 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadTrainedModel } from '@nextframe/checkpoints';
-import { type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { NextframeError, UsageError, guardWrite } from '@nextframe/errors';
 import { createStagingDir, type StagingDir } from '@nextframe/files';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { exportedModelFiles } from './export-model';
 import { serveFolder } from './serve-folder';
-import { writeSampleClip, writeSampleList, writeWebPage } from './web-page';
+import { writeSampleClips, writeSampleList, writeWebPage, type SampleClip } from './web-page';
+
+/** Sample clips the page gets by default, and how many frames each has beyond the history. */
+const SAMPLE_CLIPS = 4;
+const SAMPLE_STEPS = 16;
 
 export const exportCommand: Command = {
   name: 'export',
@@ -20,21 +24,24 @@ Writes DIR/model/model.json and DIR/model/weights.bin: the generator in standard
 [batch, H, W, 3] in [-1, 1]. model.json's userDefinedMetadata.nextframe has the history length,
 pixel range, size multiple, the training run's config and step. DIR is written whole or not at all.
 
-Also DIR/index.html: a page that loads the model in the browser (TF.js webgl, else wasm, else
-cpu; ?backend=wasm forces one), takes the first frames of a video file you pick (or of the sample
-clip, --sample), predicts frames recursively and shows them beside the truth with PSNR per step,
-against copying the last frame and a blank frame. Any static file server serves it; --serve starts
-one on 127.0.0.1 and prints the URL.`,
+Also DIR/index.html: a page that loads the model in the browser (TF.js webgpu, else webgl, else
+wasm, else cpu — a GPU drawn in software is passed over for wasm; ?backend=wasm forces one), takes
+the first frames of a video file you pick or of a sample clip, predicts frames recursively and
+shows them beside the truth with PSNR per step, against copying the last frame and a blank frame.
+The sample clips are the first videos of the run's own test frames (the -t/--test_dir it trained
+with), or of --sample. Any static file server serves the folder; --serve starts one on 127.0.0.1
+and prints the URL.`,
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the run to export (runs/NAME, its newest checkpoint)' },
     checkpoint: { type: 'string', short: 'l', aliases: ['load_path'], valueName: 'DIR', description: 'a checkpoint folder instead of a run' },
     out: { type: 'string', short: 'o', valueName: 'DIR', description: 'the export folder (replaced whole)' },
-    sample: { type: 'string', valueName: 'DIR', description: "the page's sample clip: a folder of PNG frames, or of frame folders (its first), e.g. data/demo/frames/test" },
+    sample: { type: 'string', valueName: 'DIR', description: "the page's sample clips: a folder of frame folders (e.g. data/demo/frames/test) or of PNG frames", defaultText: "the run's test frames" },
+    'sample-clips': { type: 'string', valueName: 'K', description: 'how many of its videos (first in name order), each its first history + 16 frames', defaultText: String(SAMPLE_CLIPS) },
     serve: { type: 'boolean', description: 'then serve DIR on 127.0.0.1 until Ctrl-C and print the URL' },
     port: { type: 'string', valueName: 'N', description: 'the port of --serve', defaultText: '8080' },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
   },
-  examples: ['nextframe export -n demo-adversarial --out dist/demo-web --sample data/demo/frames/test --serve'],
+  examples: ['nextframe export -n demo --out dist/demo-web --serve', 'nextframe export -l runs/mine/checkpoints/step-000050000 --out dist/mine-web --sample data/mine/frames/test'],
   run: runExport,
 };
 
@@ -46,11 +53,14 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   const out = str('out');
   if (!name && !checkpointDir) throw new UsageError('-n/--name NAME or -l/--load_path CHECKPOINT_DIR is required');
   if (!out) throw new UsageError('--out DIR is required');
+  const port = numberOption('port', str('port'), { integer: true, min: 0, max: 65535 }) ?? 8080;
+  const sampleClips = numberOption('sample-clips', str('sample-clips'), { integer: true, min: 0 }) ?? SAMPLE_CLIPS;
   const source = checkpointDir ? path.resolve(checkpointDir) : path.resolve('runs', name as string);
   const checkpoint = await loadTrainedModel(source);
   if (checkpoint.manifest.config.downsampling !== 'area') {
     throw new NextframeError(`the model downsamples with '${checkpoint.manifest.config.downsampling}', which no standard TF.js layer does exactly (only 'area' exports)`, { file: source });
   }
+  const sample = await sampleSource(str('sample'), checkpoint.manifest.extra?.testDir);
   // The export folder is staged beside its final place and renamed in whole.
   const target = path.resolve(out);
   let staging: StagingDir;
@@ -60,6 +70,7 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
     throw new NextframeError(`cannot write here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: out });
   }
   let files: Awaited<ReturnType<typeof exportedModelFiles>>;
+  let clips: SampleClip[] = [];
   try {
     process.stderr.write(`${describeBackend(await initBackend(str('backend'), '1'))}\n`);
     files = await exportedModelFiles(checkpoint, name);
@@ -69,13 +80,15 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
       await guardWrite(path.join(target, 'model', file), () => fs.writeFile(path.join(modelDir, file), content));
     }
     await guardWrite(path.join(target, 'index.html'), () => writeWebPage(staging.path));
-    const sample = str('sample');
-    // No sample clip: an empty list (the page disables its button; no request fails).
-    if (!sample) await writeSampleList(staging.path);
-    if (sample) {
-      await writeSampleClip(path.resolve(sample), staging.path, checkpoint.manifest.config.historyLength + 8).catch((error: Error) => {
-        throw new NextframeError(`no sample clip here (${(error as NodeJS.ErrnoException).code ?? error.message})`, { file: sample });
+    if (sample && sampleClips > 0) {
+      const history = checkpoint.manifest.config.historyLength;
+      clips = await writeSampleClips(sample, staging.path, { frames: history + SAMPLE_STEPS, clips: sampleClips }).catch((error: Error) => {
+        if (error instanceof NextframeError) throw error;
+        throw new NextframeError(`no sample clips here (${(error as NodeJS.ErrnoException).code ?? error.message})`, { file: sample });
       });
+    } else {
+      // No sample clips: an empty list (the page disables its button; no request fails).
+      await writeSampleList(staging.path);
     }
     await staging.commit();
   } catch (error) {
@@ -84,8 +97,15 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   }
   const bytes = files['weights.bin'].byteLength + Buffer.byteLength(files['model.json']);
   process.stdout.write(`export: step ${checkpoint.manifest.step} of ${name ?? checkpointDir} → ${path.join(out, 'model', 'model.json')} (${(bytes / 1e6).toFixed(1)} MB) and ${path.join(out, 'index.html')}\n`);
+  process.stdout.write(
+    clips.length
+      ? `export: ${clips.length} sample clip${clips.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), sample as string) || '.'} (${clips.map((c) => c.name).join(', ')})\n`
+      : `export: no sample clips (${sampleClips === 0 ? '--sample-clips 0' : "the run names no test frames that exist here"}; --sample FRAMES adds some); the page predicts video files\n`,
+  );
   if (!v.serve) return 0;
-  const server = await serveFolder(target, Number(str('port') ?? 8080));
+  const server = await serveFolder(target, port).catch((error: NodeJS.ErrnoException) => {
+    throw new NextframeError(`cannot serve on 127.0.0.1:${port} (${error.code ?? error.message})`, { file: out });
+  });
   process.stdout.write(`export: serving ${out} at ${server.url} (Ctrl-C stops)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -93,4 +113,15 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+/**
+ * Where the page's sample clips come from: --sample, else the test frames the run trained with
+ * (recorded in its checkpoints) when that folder is still there; undefined: none.
+ */
+async function sampleSource(option: string | undefined, recorded: unknown): Promise<string | undefined> {
+  if (option) return path.resolve(option);
+  if (typeof recorded !== 'string') return undefined;
+  const stat = await fs.stat(recorded).catch(() => null);
+  return stat?.isDirectory() ? recorded : undefined;
 }

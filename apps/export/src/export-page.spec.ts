@@ -17,14 +17,20 @@ import { initBackend } from '@nextframe/tf-backend';
 import { serveFolder } from './serve-folder';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
-const tempDir = useTempDir('export-page');
+// A fresh folder per test: each exports to web/ and writes its own frames/test.
+const tempDir = useTempDir('export-page', { each: true });
 
 interface PageState {
   ready: boolean;
   done: boolean;
   backend: string | null;
   error: string | null;
-  result?: { width: number; height: number; psnr: { step: number; model?: number; copyLast?: number; blank?: number }[]; predictions: number[][] };
+  softwareGl?: string | null;
+  softwareGpu?: string | null;
+  webgpuAvailable?: boolean;
+  runs?: number;
+  tensors?: number;
+  result?: { label: string; width: number; height: number; psnr: { step: number; model?: number; copyLast?: number; blank?: number }[]; predictions: number[][] };
 }
 declare const window: { nextframe: PageState };
 
@@ -41,12 +47,37 @@ async function saveTinyRun(root: string): Promise<void> {
   generator.dispose();
 }
 
+/** Open `url` in `browser`, collecting console errors, page errors and failed requests. */
+async function openPage(on: Browser, url: string, until: string) {
+  const page = await on.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(until, undefined, { timeout: 90000 });
+  return { page, problems, state: await page.evaluate(() => window.nextframe) };
+}
+
+/** The largest difference, in 8-bit levels, between the page's predictions and nextframe's. */
+function worstLevel(page: number[][], ours: { data: Uint8Array | Uint8ClampedArray | number[] }[]): number {
+  let worst = 0;
+  page.forEach((values, s) => values.forEach((v, i) => (worst = Math.max(worst, Math.abs((v + 1) * 127.5 - ours[s].data[i])))));
+  return worst;
+}
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 let browser: Browser;
 beforeAll(async () => {
   await initBackend('wasm');
   browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...CHROMIUM_ARGS, '--disable-gpu'],
   });
 });
 afterAll(async () => {
@@ -54,45 +85,46 @@ afterAll(async () => {
 });
 
 describe('the exported page', () => {
-  it("predicts the sample clip in Chromium (wasm) as nextframe does, within 1/255 per pixel, with no console errors", async () => {
+  it("predicts a sample clip in Chromium (wasm) as nextframe does, within 1/255 per pixel, padding sizes that are not multiples of 8 as nextframe does", async () => {
     const root = tempDir();
     const config = tinyModelConfig({ downsampling: 'area', predictChange: true });
     const generator = createGenerator(config, 5);
     for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', 9)));
     await new CheckpointStore(path.join(root, 'runs', 'mine', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 7, seed: 5 }));
-    const frames = movingSquareFrames({ width: 40, height: 24, count: 12, sizePx: 8, speedPx: 3, y0: 6 });
-    await writeFrameFolder(path.join(root, 'frames', 'test', 'square'), frames);
+    // 44×26: padded to 48×32 by mirroring, as nextframe's generator pads; two test videos.
+    const frames = movingSquareFrames({ width: 44, height: 26, count: 12, sizePx: 8, speedPx: 3, y0: 6 });
+    await writeFrameFolder(path.join(root, 'frames', 'test', 'a-square'), movingSquareFrames({ width: 44, height: 26, count: 30, sizePx: 4, speedPx: 1 }));
+    await writeFrameFolder(path.join(root, 'frames', 'test', 'b-square'), frames);
     const exported = spawnSync(process.execPath, [BIN, 'export', '-n', 'mine', '--out', 'web', '--sample', 'frames/test'], { cwd: root, encoding: 'utf8' });
     expect(exported.stderr).not.toMatch(/error/i);
     expect(exported.status).toBe(0);
+    expect(exported.stdout).toContain('export: 2 sample clips from frames/test (a-square, b-square)\n');
+    // Each clip: its first history + 16 frames (a-square has 30, b-square 12).
+    const list = JSON.parse(await fs.readFile(path.join(root, 'web', 'sample', 'clips.json'), 'utf8'));
+    expect(list.clips.map((c: { name: string; frames: string[] }) => [c.name, c.frames.length])).toEqual([['a-square', 20], ['b-square', 12]]);
 
     const server = await serveFolder(path.join(root, 'web'));
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
-    });
+    const { page, problems, state } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample&clip=1`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
     try {
-      await page.goto(`${server.url}?backend=wasm&autorun=sample`);
-      await page.waitForFunction(() => window.nextframe && (window.nextframe.done || window.nextframe.error), undefined, { timeout: 60000 });
-      const state = await page.evaluate(() => window.nextframe);
       expect(state.error).toBeNull();
       expect(state.backend).toBe('wasm');
       expect(await page.textContent('#status')).toContain('TF.js backend: wasm. Model: mine at step 7');
       const result = state.result as NonNullable<PageState['result']>;
-      expect([result.width, result.height]).toEqual([40, 24]);
+      expect(result.label).toBe('b-square');
+      expect([result.width, result.height]).toEqual([44, 26]);
       expect(result.psnr.map((r) => r.step)).toEqual([1, 2, 3, 4]);
       expect(await page.locator('#steps-out canvas').count()).toBe(8);
+      expect(await page.locator('#sample-clip option').allTextContents()).toEqual(['a-square (20 frames)', 'b-square (12 frames)']);
+      // The same clip again: the first run's tensors are freed (no tensor leak), the same prediction.
+      const before = state.tensors as number;
+      await page.click('#sample');
+      await page.waitForFunction(() => window.nextframe.runs === 2 && window.nextframe.done, undefined, { timeout: 60000 });
+      const again = await page.evaluate(() => window.nextframe);
+      expect(again.tensors).toBe(before);
+      expect(again.result?.predictions).toEqual(result.predictions);
 
       // nextframe's own recursive prediction of the same frames (8-bit, wasm in Node).
-      const ours = predictRecursively(generator, frames.slice(0, 4), 4);
-      let worst = 0;
-      result.predictions.forEach((values, s) => values.forEach((v, i) => (worst = Math.max(worst, Math.abs((v + 1) * 127.5 - ours[s].data[i])))));
-      expect(worst).toBeLessThanOrEqual(1);
+      expect(worstLevel(result.predictions, predictRecursively(generator, frames.slice(0, 4), 4))).toBeLessThanOrEqual(1);
       // The page's PSNR of copy-last against the truth, by hand from the frames.
       const mse = frames[4].data.reduce((sum, v, i) => sum + ((v - frames[3].data[i]) / 255) ** 2, 0) / frames[4].data.length;
       expect(result.psnr[0].copyLast).toBeCloseTo(10 * Math.log10(1 / mse), 3);
@@ -104,25 +136,59 @@ describe('the exported page', () => {
     }
   }, 120000);
 
-  it('picks webgl only when the browser draws it on a GPU, else wasm, and says so', async () => {
+  it('picks webgl only when the browser draws it on a GPU, else wasm, and says so; no WebGPU adapter without a GPU', async () => {
     const root = tempDir();
     await saveTinyRun(root);
     expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
     const server = await serveFolder(path.join(root, 'web'));
-    const page = await browser.newPage();
+    const { page, problems, state } = await openPage(browser, server.url, 'window.nextframe && (window.nextframe.ready || window.nextframe.error)');
     try {
-      await page.goto(server.url);
-      await page.waitForFunction(() => window.nextframe && (window.nextframe.ready || window.nextframe.error), undefined, { timeout: 60000 });
-      const state = await page.evaluate(() => window.nextframe as PageState & { softwareGl: string | null });
+      expect(state.error).toBeNull();
+      expect(state.webgpuAvailable).toBe(false);
       expect(state.backend).toBe(state.softwareGl ? 'wasm' : 'webgl');
-      expect(await page.textContent('#status')).toContain(`TF.js backend: ${state.backend}`);
-      // No sample clip exported: its button stays disabled.
+      expect(await page.textContent('#status')).toContain(`TF.js backend: ${state.backend}${state.softwareGl ? ` (WebGL (${state.softwareGl}) is drawn in software here: wasm is faster)` : ''}.`);
+      // No sample clips exported (the tiny run records no test frames): the button stays disabled.
       expect(await page.locator('#sample').isDisabled()).toBe(true);
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
       await server.close();
     }
   }, 120000);
+
+  it('runs on the bundled webgpu backend where the browser has an adapter (SwiftShader here): within 1/255 of nextframe, and not chosen by itself when it is software', async () => {
+    const root = tempDir();
+    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 3);
+    for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', 4)));
+    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 2, seed: 3 }));
+    const frames = movingSquareFrames({ width: 32, height: 24, count: 8, sizePx: 6, speedPx: 2, y0: 4 });
+    await writeFrameFolder(path.join(root, 'frames', 'test', 'square'), frames);
+    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web', '--sample', 'frames/test'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
+    const server = await serveFolder(path.join(root, 'web'));
+    // Chromium gives WebGPU its software adapter only when asked to.
+    const gpuBrowser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'] });
+    try {
+      const auto = await openPage(gpuBrowser, server.url, 'window.nextframe && (window.nextframe.ready || window.nextframe.error)');
+      expect(auto.state.error).toBeNull();
+      expect(auto.state.webgpuAvailable).toBe(true);
+      expect(auto.state.softwareGpu).toBe('swiftshader');
+      expect(auto.state.backend).not.toBe('webgpu');
+      expect(await auto.page.textContent('#status')).toMatch(/^TF\.js backend: \w+ \(WebGPU \(swiftshader\)( and WebGL \(.+\))? (is|are) drawn in software here: wasm is faster\)\./);
+      await auto.page.close();
+
+      const forced = await openPage(gpuBrowser, `${server.url}?backend=webgpu&autorun=sample`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
+      expect(forced.state.error).toBeNull();
+      expect(forced.state.backend).toBe('webgpu');
+      const result = forced.state.result as NonNullable<PageState['result']>;
+      expect(worstLevel(result.predictions, predictRecursively(generator, frames.slice(0, 4), 4))).toBeLessThanOrEqual(1);
+      expect(forced.problems).toEqual([]);
+      await forced.page.close();
+    } finally {
+      await gpuBrowser.close();
+      await server.close();
+      generator.dispose();
+    }
+  }, 180000);
 
   it('predicts a video file the browser decodes (H.264 from the real ffmpeg), and says so of one it cannot', async () => {
     const root = tempDir();
@@ -135,14 +201,8 @@ describe('the exported page', () => {
     await fs.writeFile(broken, 'not a video at all');
     expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
     const server = await serveFolder(path.join(root, 'web'));
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
+    const { page, problems } = await openPage(browser, `${server.url}?backend=wasm`, 'window.nextframe && window.nextframe.ready');
     try {
-      await page.goto(`${server.url}?backend=wasm`);
-      await page.waitForFunction(() => window.nextframe && window.nextframe.ready, undefined, { timeout: 60000 });
       await page.setInputFiles('#video-file', video);
       await page.waitForFunction(() => window.nextframe.done || window.nextframe.error, undefined, { timeout: 60000 });
       const state = await page.evaluate(() => window.nextframe);
@@ -165,18 +225,16 @@ describe('the exported page', () => {
     }
   }, 120000);
 
-  it('shows a visible message for frames smaller than the network', async () => {
+  it('shows a visible message for frames too small to pad to the network\'s 8×8 px', async () => {
     const root = tempDir();
     await saveTinyRun(root);
-    await writeFrameFolder(path.join(root, 'small'), movingSquareFrames({ width: 6, height: 6, count: 8, sizePx: 2, speedPx: 1 }));
+    await writeFrameFolder(path.join(root, 'small'), movingSquareFrames({ width: 3, height: 3, count: 8, sizePx: 1, speedPx: 1 }));
     expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web', '--sample', 'small'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
     const server = await serveFolder(path.join(root, 'web'));
-    const page = await browser.newPage();
+    const { page } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample`, 'window.nextframe && window.nextframe.error');
     try {
-      await page.goto(`${server.url}?backend=wasm&autorun=sample`);
-      await page.waitForFunction(() => window.nextframe && window.nextframe.error, undefined, { timeout: 60000 });
       expect(await page.locator('#error').isVisible()).toBe(true);
-      expect(await page.textContent('#error')).toBe("small: frames are 6×6 px, smaller than the network's 8×8 px");
+      expect(await page.textContent('#error')).toBe('small: frames are 3×3 px; the network needs at least 4×4 px (padded to multiples of 8)');
     } finally {
       await page.close();
       await server.close();

@@ -33,5 +33,13 @@ export async function serveFolder(dir: string, port = 0): Promise<{ url: string;
   });
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://127.0.0.1:${actual}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  // close(): also ends idle keep-alive connections a browser holds open, so it returns at once.
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -1,5 +1,5 @@
 // The page of `nextframe export`: loads model/model.json with TF.js, takes the first `history`
-// frames of a video (or of the bundled sample clip), predicts frames recursively and shows them
+// frames of a video (or of a bundled sample clip), predicts frames recursively and shows them
 // beside the truth with PSNR per step, next to the copy-last and blank-frame baselines.
 // Plain browser JavaScript, no build step. window.nextframe exposes the results (for tests).
 'use strict';
@@ -14,22 +14,36 @@
   };
   window.addEventListener('unhandledrejection', (e) => fail(String(e.reason && e.reason.message ? e.reason.message : e.reason)));
 
-  // The fastest backend this browser has (webgpu is not bundled: webgl, then wasm, then cpu);
+  // The fastest backend this browser has: webgpu, webgl, wasm, cpu — but a GPU drawn in software
+  // (no GPU here: SwiftShader, llvmpipe; ~20× slower than wasm) is passed over for wasm.
   // ?backend=wasm forces one.
   tf.wasm.setWasmPaths(new URL('vendor/', location.href).href);
-  // WebGL drawn in software (no GPU: SwiftShader, llvmpipe) is ~20× slower than wasm here.
+  const isSoftware = (text) => /swiftshader|llvmpipe|software/i.test(text);
   const softwareGl = (() => {
     try {
       const gl = document.createElement('canvas').getContext('webgl');
       const info = gl && gl.getExtension('WEBGL_debug_renderer_info');
       const renderer = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : '';
-      return /swiftshader|llvmpipe|software/i.test(renderer) ? renderer : null;
+      return isSoftware(renderer) ? renderer : null;
     } catch {
       return null;
     }
   })();
-  const order = params.get('backend') ? [params.get('backend')] : ['webgpu', ...(softwareGl ? [] : ['webgl']), 'wasm', 'cpu'];
-  state.softwareGl = softwareGl;
+  // WebGPU: usable when the browser gives an adapter (none without a GPU unless forced by flags).
+  const gpu = await (async () => {
+    try {
+      const adapter = navigator.gpu ? await navigator.gpu.requestAdapter() : null;
+      if (!adapter) return { available: false, software: null };
+      const info = adapter.info || {};
+      const software = adapter.isFallbackAdapter || info.isFallbackAdapter || isSoftware(`${info.vendor} ${info.architecture} ${info.description}`);
+      return { available: true, software: software ? info.architecture || 'a fallback adapter' : null };
+    } catch {
+      return { available: false, software: null };
+    }
+  })();
+  const forced = params.get('backend');
+  const order = forced ? [forced] : [...(gpu.available && !gpu.software ? ['webgpu'] : []), ...(softwareGl ? [] : ['webgl']), 'wasm', 'cpu'];
+  Object.assign(state, { softwareGl, softwareGpu: gpu.software, webgpuAvailable: gpu.available });
   for (const name of order) {
     if (!tf.findBackendFactory(name)) continue;
     try {
@@ -38,16 +52,28 @@
       // this backend failed to start: try the next one
     }
   }
+  if (forced && tf.getBackend() !== forced) throw new Error(`the ${forced} backend does not start in this browser (try ?backend=wasm)`);
   await tf.ready();
   state.backend = tf.getBackend();
   const modelJson = await (await fetch('model/model.json')).json();
   const meta = modelJson.userDefinedMetadata.nextframe;
   const model = await tf.loadLayersModel('model/model.json');
   state.meta = meta;
-  $('status').textContent = `TF.js backend: ${state.backend}${softwareGl && !params.get('backend') ? ` (WebGL here is software, ${softwareGl}: wasm is faster)` : ''}. Model: ${meta.run || 'a checkpoint'} at step ${meta.step} (${meta.config.preset} preset), ${meta.historyLength} input frames, sizes in multiples of ${meta.sizeMultipleOf} px.`;
-  const sample = await fetch('sample/frames.json').then((r) => (r.ok ? r.json() : null), () => null);
-  const hasSample = Boolean(sample && sample.frames.length);
-  if (hasSample) $('sample').disabled = false;
+  const passedOver = [gpu.software && `WebGPU (${gpu.software})`, softwareGl && `WebGL (${softwareGl})`].filter(Boolean);
+  const why = !forced && passedOver.length ? ` (${passedOver.join(' and ')} ${passedOver.length > 1 ? 'are' : 'is'} drawn in software here: wasm is faster)` : '';
+  const modelStatus = `TF.js backend: ${state.backend}${why}. Model: ${meta.run || 'a checkpoint'} at step ${meta.step} (${meta.config.preset} preset), ${meta.historyLength} input frames, sizes in multiples of ${meta.sizeMultipleOf} px.`;
+  $('status').textContent = modelStatus;
+  const samples = await fetch('sample/clips.json').then((r) => (r.ok ? r.json() : { clips: [] }), () => ({ clips: [] }));
+  const clips = samples.clips || [];
+  $('sample-clip').replaceChildren(
+    ...clips.map((clip, i) => {
+      const option = document.createElement('option');
+      option.value = String(i);
+      option.textContent = `${clip.name} (${clip.frames.length} frames)`;
+      return option;
+    }),
+  );
+  $('sample').disabled = $('sample-clip').disabled = !clips.length;
   state.ready = true;
 
   /** RGBA ImageData → [h, w, 3] in [-1, 1]. */
@@ -58,15 +84,19 @@
     const [h, w] = frame.shape;
     canvas.width = w;
     canvas.height = h;
-    await tf.browser.toPixels(tf.tidy(() => frame.add(1).div(2).clipByValue(0, 1)), canvas);
+    const pixels = tf.tidy(() => frame.add(1).div(2).clipByValue(0, 1));
+    await tf.browser.toPixels(pixels, canvas);
+    pixels.dispose();
     canvas.style.width = `${w * zoom}px`;
     return canvas;
   };
-  const psnr = (a, b) =>
-    tf.tidy(() => {
-      const mse = a.sub(b).div(2).square().mean().dataSync()[0];
-      return mse === 0 ? 100 : Math.min(100, 10 * Math.log10(1 / mse));
-    });
+  // Read back asynchronously: a synchronous read stalls GPU backends (webgpu refuses it).
+  const psnr = async (a, b) => {
+    const mseTensor = tf.tidy(() => a.sub(b).div(2).square().mean());
+    const mse = (await mseTensor.data())[0];
+    mseTensor.dispose();
+    return mse === 0 ? 100 : Math.min(100, 10 * Math.log10(1 / mse));
+  };
 
   async function loadImage(url) {
     const img = new Image();
@@ -105,27 +135,45 @@
     return frames;
   }
 
+  // The tensors of the run on screen (frames, predictions): freed when the next run starts.
+  let held = [];
+  let timer;
   async function run(frames, label) {
+    clearInterval(timer);
+    for (const t of held) t.dispose();
+    held = frames.slice();
+    state.done = false;
     $('error').hidden = true;
     const steps = Number($('steps').value);
     const zoom = Number($('zoom').value);
     const history = meta.historyLength;
     const m = meta.sizeMultipleOf;
     if (frames.length < history) throw new Error(`${label}: ${frames.length} frames, the model needs ${history} to start`);
-    const [h0, w0] = frames[0].shape;
-    const [h, w] = [h0 - (h0 % m), w0 - (w0 % m)];
-    if (h < m || w < m) throw new Error(`${label}: frames are ${w0}×${h0} px, smaller than the network's ${m}×${m} px`);
-    // Sizes that are not multiples of the network's are cropped to one (nextframe reflect-pads).
-    const sized = frames.map((f) => (h === h0 && w === w0 ? f : tf.tidy(() => f.slice([0, 0, 0], [h, w, 3]))));
-    const inputs = sized.slice(0, history);
-    const truth = sized.slice(history, history + steps);
+    const [h, w] = frames[0].shape;
+    // Sizes that are not multiples of the network's are padded as nextframe pads them (mirrored
+    // to the next multiple, the prediction cropped back); mirroring needs half a multiple.
+    const padH = (m - (h % m)) % m;
+    const padW = (m - (w % m)) % m;
+    if (padH > h || padW > w) throw new Error(`${label}: frames are ${w}×${h} px; the network needs at least ${m / 2}×${m / 2} px (padded to multiples of ${m})`);
+    const mode = padH < h && padW < w ? 'reflect' : 'symmetric';
+    const predictFrame = (input) =>
+      tf.tidy(() => {
+        const padded = padH || padW ? tf.mirrorPad(input, [[0, padH], [0, padW], [0, 0]], mode) : input;
+        const next = model.predict(padded.expandDims(0)).squeeze([0]);
+        return padH || padW ? next.slice([0, 0, 0], [h, w, 3]) : next;
+      });
+    const inputs = frames.slice(0, history);
+    const truth = frames.slice(history, history + steps);
     const window_ = inputs.slice();
     const predictions = [];
     const started = performance.now();
     for (let s = 0; s < steps; s++) {
-      const raw = tf.tidy(() => model.predict(tf.concat(window_.slice(-history), 2).expandDims(0)).squeeze([0]));
+      const raw = tf.tidy(() => predictFrame(tf.concat(window_.slice(-history), 2)));
       const shown = tf.tidy(() => raw.clipByValue(-1, 1));
       predictions.push(shown);
+      held.push(shown);
+      if (raw !== shown && !meta.clipFeedback) held.push(raw);
+      else raw.dispose();
       // Fed back as nextframe does: clipped to the pixel range when the model was trained so.
       window_.push(meta.clipFeedback ? shown : raw);
     }
@@ -133,7 +181,9 @@
     const msPerFrame = (performance.now() - started) / steps;
     const blank = tf.fill([h, w, 3], -1);
     const last = inputs[history - 1];
-    const rows = predictions.map((p, s) => (truth[s] ? { step: s + 1, model: psnr(p, truth[s]), copyLast: psnr(last, truth[s]), blank: psnr(blank, truth[s]) } : { step: s + 1 }));
+    const rows = await Promise.all(
+      predictions.map(async (p, s) => (truth[s] ? { step: s + 1, model: await psnr(p, truth[s]), copyLast: await psnr(last, truth[s]), blank: await psnr(blank, truth[s]) } : { step: s + 1 })),
+    );
     blank.dispose();
 
     $('inputs').replaceChildren(...(await Promise.all(inputs.map((f) => toCanvas(f, zoom)))));
@@ -159,11 +209,12 @@
     $('psnr').hidden = false;
     animate(inputs, predictions, truth, zoom);
     state.result = { label, width: w, height: h, msPerFrame, psnr: rows, predictions: await Promise.all(predictions.map(async (p) => Array.from(await p.data()))) };
+    state.runs = (state.runs || 0) + 1;
+    state.tensors = tf.memory().numTensors;
     state.done = true;
-    $('status').textContent += ` Predicted ${steps} frames of ${label} (${w}×${h}) in ${msPerFrame.toFixed(0)} ms per frame.`;
+    $('status').textContent = `${modelStatus} Predicted ${steps} frames of ${label} (${w}×${h}) in ${msPerFrame.toFixed(0)} ms per frame.`;
   }
 
-  let timer;
   function animate(inputs, predictions, truth, zoom) {
     clearInterval(timer);
     const canvas = $('animation');
@@ -185,8 +236,9 @@
 
   const guard = (task) => () => task().catch((error) => fail(error.message || String(error)));
   $('sample').onclick = guard(async () => {
-    const frames = await Promise.all(sample.frames.map(async (f) => toTensor(await loadImage(`sample/${f}`))));
-    await run(frames, sample.name);
+    const clip = clips[Number($('sample-clip').value) || 0];
+    const frames = await Promise.all(clip.frames.map(async (f) => toTensor(await loadImage(`sample/${encodeURIComponent(clip.name)}/${encodeURIComponent(f)}`))));
+    await run(frames, clip.name);
   });
   $('video-file').onchange = guard(async () => {
     const file = $('video-file').files[0];
@@ -194,7 +246,9 @@
     const frames = await videoFrames(file, Number($('fps').value), meta.historyLength + Number($('steps').value));
     await run(frames, file.name);
   });
-  if (params.get('autorun') === 'sample' && hasSample) $('sample').click();
+  // ?autorun=sample predicts the first sample clip on load (?clip=K another).
+  if (params.get('clip')) $('sample-clip').value = params.get('clip');
+  if (params.get('autorun') === 'sample' && clips.length) $('sample').click();
 })().catch((error) => {
   const el = document.getElementById('error');
   el.textContent = `The page could not start: ${error.message || error}`;

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { loadTrainedModel } from '@nextframe/checkpoints';
 import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { NextframeError } from '@nextframe/errors';
@@ -128,6 +129,8 @@ describe('runTraining', () => {
     const truth = noiseFrames(44, 36, 7)[4].data;
     const blankMse = truth.reduce((sum, v) => sum + (v / 255) ** 2, 0) / truth.length;
     expect(test['test/blank_psnr/recursion_1']).toBeCloseTo(10 * Math.log10(1 / blankMse), 4);
+    // The checkpoint names the run's test frames (export takes the page's sample clips there).
+    expect((await loadTrainedModel(run.runDir)).manifest.extra?.testDir).toBe(testDir);
 
     // -T: test only, from the run's newest checkpoint; nothing trains.
     const only: string[] = [];

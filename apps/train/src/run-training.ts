@@ -208,7 +208,8 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
         optimizers: session.optimizers,
         step: session.step,
         seed: options.seed,
-        extra: { dataPosition: session.position, adversarial: options.adversarial, savedAt: Date.now() },
+        // testDir: the run's held-out frames (export takes its sample clips from there).
+        extra: { dataPosition: session.position, adversarial: options.adversarial, testDir: options.testDir, savedAt: Date.now() },
       });
       session.saved = await checkpoints.save(content);
       await checkpoints.prune(options.keepLast, options.keepEveryHours);
