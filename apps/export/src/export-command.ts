@@ -27,7 +27,8 @@ pixel range, size multiple, the training run's config and step. DIR is written w
 Also DIR/index.html: a page that loads the model in the browser (TF.js webgpu, else webgl, else
 wasm, else cpu — a GPU drawn in software is passed over for wasm; ?backend=wasm forces one), takes
 the first frames of a video file you pick or of a sample clip, predicts frames recursively and
-shows them beside the truth with PSNR per step, against copying the last frame and a blank frame.
+shows them beside the truth with PSNR per step, against copying the last frame, a blank frame and
+the mean of the inputs.
 The sample clips are the first videos of the run's own test frames (the -t/--test_dir it trained
 with), or of --sample. Any static file server serves the folder; --serve starts one on 127.0.0.1
 and prints the URL.`,

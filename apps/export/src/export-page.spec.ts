@@ -30,7 +30,7 @@ interface PageState {
   webgpuAvailable?: boolean;
   runs?: number;
   tensors?: number;
-  result?: { label: string; width: number; height: number; psnr: { step: number; model?: number; copyLast?: number; blank?: number }[]; predictions: number[][] };
+  result?: { label: string; width: number; height: number; psnr: { step: number; model?: number; copyLast?: number; blank?: number; meanOfInputs?: number }[]; predictions: number[][] };
 }
 declare const window: { nextframe: PageState };
 
@@ -128,6 +128,15 @@ describe('the exported page', () => {
       // The page's PSNR of copy-last against the truth, by hand from the frames.
       const mse = frames[4].data.reduce((sum, v, i) => sum + ((v - frames[3].data[i]) / 255) ** 2, 0) / frames[4].data.length;
       expect(result.psnr[0].copyLast).toBeCloseTo(10 * Math.log10(1 / mse), 3);
+      // … and of the mean of the four inputs, and of a blank frame.
+      const meanMse = frames[4].data.reduce((sum, v, i) => sum + ((v - (frames[0].data[i] + frames[1].data[i] + frames[2].data[i] + frames[3].data[i]) / 4) / 255) ** 2, 0) / frames[4].data.length;
+      expect(result.psnr[0].meanOfInputs).toBeCloseTo(10 * Math.log10(1 / meanMse), 3);
+      const blankMse = frames[4].data.reduce((sum, v) => sum + (v / 255) ** 2, 0) / frames[4].data.length;
+      expect(result.psnr[0].blank).toBeCloseTo(10 * Math.log10(1 / blankMse), 3);
+      expect(await page.locator('#psnr tbody tr').count()).toBe(4);
+      expect(await page.locator('#psnr tbody tr').first().locator('td').allTextContents()).toEqual(
+        ['1', result.psnr[0].model, result.psnr[0].copyLast, result.psnr[0].blank, result.psnr[0].meanOfInputs].map((v, i) => (i === 0 ? String(v) : `${(v as number).toFixed(2)} dB`)),
+      );
       expect(problems).toEqual([]);
     } finally {
       await page.close();

@@ -1,6 +1,6 @@
 // The page of `nextframe export`: loads model/model.json with TF.js, takes the first `history`
 // frames of a video (or of a bundled sample clip), predicts frames recursively and shows them
-// beside the truth with PSNR per step, next to the copy-last and blank-frame baselines.
+// beside the truth with PSNR per step, next to the copy-last, blank-frame and mean-of-inputs baselines.
 // Plain browser JavaScript, no build step. window.nextframe exposes the results (for tests).
 'use strict';
 (async function main() {
@@ -179,12 +179,19 @@
     }
     await predictions[predictions.length - 1].data();
     const msPerFrame = (performance.now() - started) / steps;
+    // The trivial predictors every figure stands beside: a blank frame, the last input, the mean of the inputs.
     const blank = tf.fill([h, w, 3], -1);
     const last = inputs[history - 1];
+    const mean = tf.tidy(() => tf.stack(inputs).mean(0));
     const rows = await Promise.all(
-      predictions.map(async (p, s) => (truth[s] ? { step: s + 1, model: await psnr(p, truth[s]), copyLast: await psnr(last, truth[s]), blank: await psnr(blank, truth[s]) } : { step: s + 1 })),
+      predictions.map(async (p, s) =>
+        truth[s]
+          ? { step: s + 1, model: await psnr(p, truth[s]), copyLast: await psnr(last, truth[s]), blank: await psnr(blank, truth[s]), meanOfInputs: await psnr(mean, truth[s]) }
+          : { step: s + 1 },
+      ),
     );
     blank.dispose();
+    mean.dispose();
 
     $('inputs').replaceChildren(...(await Promise.all(inputs.map((f) => toCanvas(f, zoom)))));
     const cells = [];
@@ -202,7 +209,7 @@
       ...rows.map((r) => {
         const tr = document.createElement('tr');
         const fmt = (v) => (v === undefined ? '—' : `${v.toFixed(2)} dB`);
-        tr.innerHTML = `<td>${r.step}</td><td>${fmt(r.model)}</td><td>${fmt(r.copyLast)}</td><td>${fmt(r.blank)}</td>`;
+        tr.innerHTML = `<td>${r.step}</td><td>${fmt(r.model)}</td><td>${fmt(r.copyLast)}</td><td>${fmt(r.blank)}</td><td>${fmt(r.meanOfInputs)}</td>`;
         return tr;
       }),
     );
