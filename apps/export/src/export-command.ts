@@ -20,18 +20,18 @@ export const exportCommand: Command = {
   details: `
 Writes DIR/model/model.json and DIR/model/weights.bin: the generator in standard TF.js layers
 (AveragePooling2D, UpSampling2D, Conv2D, Concatenate, Add). Input [batch, H, W, 3·history] in
-[-1, 1], oldest frame first, H and W multiples of 8 (4 scales); output the next frame
-[batch, H, W, 3] in [-1, 1]. model.json's userDefinedMetadata.nextframe has the history length,
+[-1, 1], oldest frame first, H and W multiples of 8 (4 scales; pad other sizes by mirroring and
+crop the prediction back, as nextframe and the page do); output the next frame [batch, H, W, 3]
+in [-1, 1]. model.json's userDefinedMetadata.nextframe has the history length,
 pixel range, size multiple, the training run's config and step. DIR is written whole or not at all.
 
 Also DIR/index.html: a page that loads the model in the browser (TF.js webgpu, else webgl, else
 wasm, else cpu — a GPU drawn in software is passed over for wasm; ?backend=wasm forces one), takes
 the first frames of a video file you pick or of a sample clip, predicts frames recursively and
 shows them beside the truth with PSNR per step, against copying the last frame, a blank frame and
-the mean of the inputs.
-The sample clips are the first videos of the run's own test frames (the -t/--test_dir it trained
-with), or of --sample. Any static file server serves the folder; --serve starts one on 127.0.0.1
-and prints the URL.`,
+the mean of the inputs. The sample clips are the first videos of the run's own test frames (the
+-t/--test_dir it trained with), or of --sample. Any static file server serves the folder; --serve
+starts one on 127.0.0.1 and prints the URL.`,
   options: {
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'the run to export (runs/NAME, its newest checkpoint)' },
     checkpoint: { type: 'string', short: 'l', aliases: ['load_path'], valueName: 'DIR', description: 'a checkpoint folder instead of a run' },
@@ -39,7 +39,7 @@ and prints the URL.`,
     sample: { type: 'string', valueName: 'DIR', description: "the page's sample clips: a folder of frame folders (e.g. data/demo/frames/test) or of PNG frames", defaultText: "the run's test frames" },
     'sample-clips': { type: 'string', valueName: 'K', description: 'how many of its videos (first in name order), each its first history + 16 frames', defaultText: String(SAMPLE_CLIPS) },
     serve: { type: 'boolean', description: 'then serve DIR on 127.0.0.1 until Ctrl-C and print the URL' },
-    port: { type: 'string', valueName: 'N', description: 'the port of --serve', defaultText: '8080' },
+    port: { type: 'string', valueName: 'N', description: 'the port of --serve (0: any free port)', defaultText: '8080' },
     backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
   },
   examples: ['nextframe export -n demo --out dist/demo-web --serve', 'nextframe export -l runs/mine/checkpoints/step-000050000 --out dist/mine-web --sample data/mine/frames/test'],
