@@ -224,6 +224,16 @@ describe('the exported page', () => {
       for (const r of result.psnr) expect(r.copyLast).toBeLessThan(40);
       expect(problems).toEqual([]);
 
+      // Scaled down to a longer side of 24 px: 48×32 → 24×16, still the same scene.
+      await page.fill('#max-side', '24');
+      await page.evaluate(() => (window.nextframe.done = false));
+      await page.setInputFiles('#video-file', []);
+      await page.setInputFiles('#video-file', video);
+      await page.waitForFunction(() => window.nextframe.done || window.nextframe.error, undefined, { timeout: 60000 });
+      const scaled = (await page.evaluate(() => window.nextframe)).result as NonNullable<PageState['result']>;
+      expect([scaled.width, scaled.height]).toEqual([24, 16]);
+      for (const r of scaled.psnr) expect(r.copyLast).toBeGreaterThan(5);
+
       await page.setInputFiles('#video-file', broken);
       await page.waitForFunction(() => window.nextframe.error, undefined, { timeout: 60000 });
       expect(await page.locator('#error').isVisible()).toBe(true);

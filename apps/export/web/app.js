@@ -105,17 +105,20 @@
     return img;
   }
 
-  /** Frames of a video file, by seeking at the given frame rate. */
-  async function videoFrames(file, fps, count) {
+  /** Frames of a video file, by seeking at the given frame rate, scaled to at most maxSide px (0: as stored). */
+  async function videoFrames(file, fps, count, maxSide) {
     const video = $('video');
     video.src = URL.createObjectURL(file);
     await new Promise((resolve, reject) => {
       video.onloadeddata = resolve;
       video.onerror = () => reject(new Error(`${file.name}: this browser cannot decode the video`));
     });
+    // Frames are scaled down (the browser's drawImage filter) so the longer side is at most
+    // maxSide px: full-HD video would take many seconds per frame on wasm.
+    const scale = maxSide > 0 ? Math.min(1, maxSide / Math.max(video.videoWidth, video.videoHeight)) : 1;
     const canvas = document.createElement('canvas');
-    canvas.width = video.videoWidth;
-    canvas.height = video.videoHeight;
+    canvas.width = Math.max(1, Math.round(video.videoWidth * scale));
+    canvas.height = Math.max(1, Math.round(video.videoHeight * scale));
     const context = canvas.getContext('2d', { willReadFrequently: true });
     const frames = [];
     for (let i = 0; i < count && i / fps <= video.duration; i++) {
@@ -129,7 +132,7 @@
       const seeked = new Promise((resolve) => (video.onseeked = resolve));
       video.currentTime = (i + 0.5) / fps;
       await Promise.all([seeked, presented]);
-      context.drawImage(video, 0, 0);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
       frames.push(toTensor(context.getImageData(0, 0, canvas.width, canvas.height)));
     }
     return frames;
@@ -250,7 +253,7 @@
   $('video-file').onchange = guard(async () => {
     const file = $('video-file').files[0];
     if (!file) return;
-    const frames = await videoFrames(file, Number($('fps').value), meta.historyLength + Number($('steps').value));
+    const frames = await videoFrames(file, Number($('fps').value), meta.historyLength + Number($('steps').value), Number($('max-side').value));
     await run(frames, file.name);
   });
   // ?autorun=sample predicts the first sample clip on load (?clip=K another).
