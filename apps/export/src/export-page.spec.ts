@@ -10,7 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { CheckpointStore } from '@nextframe/checkpoints';
 import { movingSquareFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
-import { createGenerator, predictRecursively, serializeCheckpoint } from '@nextframe/model';
+import { createGenerator, predictRecursively, serializeCheckpoint, type Generator, type ModelConfig } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { resolveFfmpeg } from '@nextframe/media';
 import { initBackend } from '@nextframe/tf-backend';
@@ -40,11 +40,31 @@ function chromiumPath(): string {
   return found;
 }
 
+/**
+ * A tiny generator saved as runs/NAME under `root`: its initial weights, or (with `perturbSeed`)
+ * moved by N(0, 0.05) noise so its predictions are not just the last frame. Dispose it after.
+ */
+async function saveRun(root: string, name: string, options: { config?: ModelConfig; seed?: number; step?: number; perturbSeed?: number } = {}): Promise<Generator> {
+  const { config = tinyModelConfig({ downsampling: 'area' }), seed = 1, step = 1, perturbSeed } = options;
+  const generator = createGenerator(config, seed);
+  if (perturbSeed !== undefined) {
+    for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', perturbSeed)));
+  }
+  await new CheckpointStore(path.join(root, 'runs', name, 'checkpoints')).save(await serializeCheckpoint({ generator, step, seed }));
+  return generator;
+}
+
 /** An untrained tiny model as runs/tiny under `root`, for the tests that need any model. */
 async function saveTinyRun(root: string): Promise<void> {
-  const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
-  await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 1, seed: 1 }));
-  generator.dispose();
+  (await saveRun(root, 'tiny')).dispose();
+}
+
+/** `nextframe export ARGS --out web` in `root` (it must succeed), then web/ served on a free port. */
+async function exportAndServe(root: string, ...args: string[]) {
+  const exported = spawnSync(process.execPath, [BIN, 'export', ...args, '--out', 'web'], { cwd: root, encoding: 'utf8' });
+  expect(exported.stderr).not.toMatch(/error/i);
+  expect(exported.status).toBe(0);
+  return { stdout: exported.stdout, server: await serveFolder(path.join(root, 'web')) };
 }
 
 /** Open `url` in `browser`, collecting console errors, page errors and failed requests. */
@@ -87,23 +107,17 @@ afterAll(async () => {
 describe('the exported page', () => {
   it("predicts a sample clip in Chromium (wasm) as nextframe does, within 1/255 per pixel, padding sizes that are not multiples of 8 as nextframe does", async () => {
     const root = tempDir();
-    const config = tinyModelConfig({ downsampling: 'area', predictChange: true });
-    const generator = createGenerator(config, 5);
-    for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', 9)));
-    await new CheckpointStore(path.join(root, 'runs', 'mine', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 7, seed: 5 }));
+    const generator = await saveRun(root, 'mine', { config: tinyModelConfig({ downsampling: 'area', predictChange: true }), seed: 5, step: 7, perturbSeed: 9 });
     // 44×26: padded to 48×32 by mirroring, as nextframe's generator pads; two test videos.
     const frames = movingSquareFrames({ width: 44, height: 26, count: 12, sizePx: 8, speedPx: 3, y0: 6 });
     await writeFrameFolder(path.join(root, 'frames', 'test', 'a-square'), movingSquareFrames({ width: 44, height: 26, count: 30, sizePx: 4, speedPx: 1 }));
     await writeFrameFolder(path.join(root, 'frames', 'test', 'b-square'), frames);
-    const exported = spawnSync(process.execPath, [BIN, 'export', '-n', 'mine', '--out', 'web', '--sample', 'frames/test'], { cwd: root, encoding: 'utf8' });
-    expect(exported.stderr).not.toMatch(/error/i);
-    expect(exported.status).toBe(0);
-    expect(exported.stdout).toContain('export: 2 sample clips from frames/test (a-square, b-square)\n');
+    const { stdout, server } = await exportAndServe(root, '-n', 'mine', '--sample', 'frames/test');
+    expect(stdout).toContain('export: 2 sample clips from frames/test (a-square, b-square)\n');
     // Each clip: its first history + 16 frames (a-square has 30, b-square 12).
     const list = JSON.parse(await fs.readFile(path.join(root, 'web', 'sample', 'clips.json'), 'utf8'));
     expect(list.clips.map((c: { name: string; frames: string[] }) => [c.name, c.frames.length])).toEqual([['a-square', 20], ['b-square', 12]]);
 
-    const server = await serveFolder(path.join(root, 'web'));
     const { page, problems, state } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample&clip=1`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
     try {
       expect(state.error).toBeNull();
@@ -148,8 +162,7 @@ describe('the exported page', () => {
   it('picks webgl only when the browser draws it on a GPU, else wasm, and says so; no WebGPU adapter without a GPU', async () => {
     const root = tempDir();
     await saveTinyRun(root);
-    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
-    const server = await serveFolder(path.join(root, 'web'));
+    const { server } = await exportAndServe(root, '-n', 'tiny');
     const { page, problems, state } = await openPage(browser, server.url, 'window.nextframe && (window.nextframe.ready || window.nextframe.error)');
     try {
       expect(state.error).toBeNull();
@@ -167,13 +180,10 @@ describe('the exported page', () => {
 
   it('runs on the bundled webgpu backend where the browser has an adapter (SwiftShader here): within 1/255 of nextframe, and not chosen by itself when it is software', async () => {
     const root = tempDir();
-    const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 3);
-    for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', 4)));
-    await new CheckpointStore(path.join(root, 'runs', 'tiny', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 2, seed: 3 }));
+    const generator = await saveRun(root, 'tiny', { seed: 3, step: 2, perturbSeed: 4 });
     const frames = movingSquareFrames({ width: 32, height: 24, count: 8, sizePx: 6, speedPx: 2, y0: 4 });
     await writeFrameFolder(path.join(root, 'frames', 'test', 'square'), frames);
-    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web', '--sample', 'frames/test'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
-    const server = await serveFolder(path.join(root, 'web'));
+    const { server } = await exportAndServe(root, '-n', 'tiny', '--sample', 'frames/test');
     // Chromium gives WebGPU its software adapter only when asked to.
     const gpuBrowser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'] });
     try {
@@ -208,8 +218,7 @@ describe('the exported page', () => {
     expect(encoded.stderr).toBe('');
     const broken = path.join(root, 'broken.mp4');
     await fs.writeFile(broken, 'not a video at all');
-    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
-    const server = await serveFolder(path.join(root, 'web'));
+    const { server } = await exportAndServe(root, '-n', 'tiny');
     const { page, problems } = await openPage(browser, `${server.url}?backend=wasm`, 'window.nextframe && window.nextframe.ready');
     try {
       await page.setInputFiles('#video-file', video);
@@ -248,8 +257,7 @@ describe('the exported page', () => {
     const root = tempDir();
     await saveTinyRun(root);
     await writeFrameFolder(path.join(root, 'small'), movingSquareFrames({ width: 3, height: 3, count: 8, sizePx: 1, speedPx: 1 }));
-    expect(spawnSync(process.execPath, [BIN, 'export', '-n', 'tiny', '--out', 'web', '--sample', 'small'], { cwd: root, encoding: 'utf8' }).status).toBe(0);
-    const server = await serveFolder(path.join(root, 'web'));
+    const { server } = await exportAndServe(root, '-n', 'tiny', '--sample', 'small');
     const { page } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample`, 'window.nextframe && window.nextframe.error');
     try {
       expect(await page.locator('#error').isVisible()).toBe(true);
