@@ -7,7 +7,7 @@ import { useTempDir } from '@nextframe/files/testing';
 import { writeImageRgb } from '@nextframe/media';
 import { checkpointFiles } from '@nextframe/model';
 import { tinyCheckpoint } from '@nextframe/model/testing';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
 const tempDir = useTempDir('evaluate-command', { each: true });
@@ -18,7 +18,7 @@ function nextframe(cwd: string, ...args: string[]) {
 
 /** A run folder `root/runs/NAME` holding one checkpoint of the tiny network. */
 async function writeRun(root: string, name: string): Promise<void> {
-  await initBackend('wasm');
+  await initTestBackend();
   const checkpoint = await tinyCheckpoint({ step: 3, seed: 1 });
   await writeFolderAtomic(path.join(root, 'runs', name, 'checkpoints', 'step-000000003'), checkpointFiles(checkpoint));
 }

@@ -69,7 +69,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   const clipsPerVideo = numberOption('clips-per-video', str('clips-per-video'), { integer: true, min: 1 }) ?? stage.clipsPerVideo ?? 1;
   const tileSize = numberOption('tile', str('tile'), { integer: true, min: 0 }) ?? stage.tileSize ?? DEFAULT_TILE_SIZE;
   await listFrameFolders(path.resolve(testDir)); // a missing or unreadable test folder fails here, before the backend starts
-  process.stderr.write(`${describeBackend(await initBackend(str('backend'), str('threads')))}\n`);
+  process.stderr.write(`${describeBackend(await initBackend(str('backend'), str('threads'), { verbose: parsed.verbose }))}\n`);
   // Everything is written into a staging folder that replaces runs/NAME/eval only when complete:
   // a failed or killed evaluation leaves the previous one as it was.
   const outDir = path.join(runDir, 'eval');

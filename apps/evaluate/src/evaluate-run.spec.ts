@@ -5,7 +5,7 @@ import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
 import { resolveFfprobe } from '@nextframe/media';
 import { tinyCheckpoint } from '@nextframe/model/testing';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { clipStarts, evaluateRun } from './evaluate-run';
 import { reportHtml } from './report-html';
 import { summaryTable } from './summary-table';
@@ -13,7 +13,7 @@ import { summaryTable } from './summary-table';
 const tempDir = useTempDir('evaluate');
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 describe('evaluateRun (issue #6, in progress)', () => {

@@ -13,7 +13,7 @@ import { writeFolderAtomic } from '@nextframe/files';
 import { useTempDir } from '@nextframe/files/testing';
 import { checkpointFiles } from '@nextframe/model';
 import { tinyCheckpoint } from '@nextframe/model/testing';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
 const tempDir = useTempDir('report-browser');
@@ -45,7 +45,7 @@ declare const document: { images: ArrayLike<DomImage>; querySelectorAll(selector
 let browser: Browser;
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
   browser = await chromium.launch({
     executablePath: chromiumPath(),
     // This machine has no network: keep Chromium from trying to reach Google's services.

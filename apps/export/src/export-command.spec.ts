@@ -8,7 +8,7 @@ import { useTempDir } from '@nextframe/files/testing';
 import { createGenerator, restoreCheckpoint, serializeCheckpoint } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { movingSquareFrames, writeFrameFolder } from '@nextframe/data/testing';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
 const repo = path.resolve(__dirname, '../../..');
@@ -34,7 +34,7 @@ tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightS
 `;
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 /** runs/mine under `root`: a tiny generator with random weights; `extra` as train records it. */

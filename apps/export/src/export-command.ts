@@ -73,7 +73,7 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   let files: Awaited<ReturnType<typeof exportedModelFiles>>;
   let clips: SampleClip[] = [];
   try {
-    process.stderr.write(`${describeBackend(await initBackend(str('backend'), '1'))}\n`);
+    process.stderr.write(`${describeBackend(await initBackend(str('backend'), '1', { verbose: parsed.verbose }))}\n`);
     files = await exportedModelFiles(checkpoint, name);
     const modelDir = path.join(staging.path, 'model');
     await fs.mkdir(modelDir);

@@ -13,7 +13,7 @@ import { useTempDir } from '@nextframe/files/testing';
 import { createGenerator, predictRecursively, serializeCheckpoint, type Generator, type ModelConfig } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { resolveFfmpeg } from '@nextframe/media';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { serveFolder } from './serve-folder';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
@@ -94,7 +94,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--di
 
 let browser: Browser;
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
   browser = await chromium.launch({
     executablePath: chromiumPath(),
     args: [...CHROMIUM_ARGS, '--disable-gpu'],

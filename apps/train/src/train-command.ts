@@ -66,6 +66,7 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
   const backend = await initBackend(
     typeof parsed.values.backend === 'string' ? parsed.values.backend : undefined,
     typeof parsed.values.threads === 'string' ? parsed.values.threads : undefined,
+    { verbose: parsed.verbose },
   );
   process.stderr.write(`${describeBackend(backend)}\n`);
   let stopRequested = false;

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { createGenerator } from './index';
 import { generatorLayersModel } from './layers-model';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 const history = (h: number, w: number, channels: number, seed: number) => tf.randomUniform([2, h, w, channels], -1, 1, 'float32', seed) as tf.Tensor4D;

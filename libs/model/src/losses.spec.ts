@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { adversarialLoss, binaryCrossEntropy, discriminatorLoss, generatorLoss, gradientDifferenceLoss, lpLoss } from './index';
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 const t4 = (values: number[], shape: [number, number, number, number]) => tf.tensor4d(values, shape);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { outputClip, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 function stats(values: Float32Array | Int32Array | Uint8Array): { mean: number; std: number; maxAbs: number } {

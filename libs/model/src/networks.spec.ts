@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
 import {
   PAPER_PRESET,
   SPEC_PRESET,
@@ -22,7 +22,7 @@ import {
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 /** Thin networks and a higher learning rate: steps take milliseconds and visibly learn. */

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@nextframe/tf-backend';
+import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
 import { PAPER_PRESET, SMALL_PRESET, createGenerator, generatorReach, predictFrame, predictRecursively, type Frame8 } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
-  await initBackend('wasm');
+  await initTestBackend();
 });
 
 /** Larger initial weights than training uses, so predictions vary across the frame and tiling errors would show. */
@@ -51,8 +51,11 @@ describe('predictFrame (tiles)', () => {
     // The prediction varies over the frame, so equality is not trivial.
     const spread = tf.tidy(() => tf.moments(whole).variance.sqrt().dataSync()[0]);
     expect(spread).toBeGreaterThan(0.05);
-    expect(maxAbsDifference(whole, tiled)).toBeLessThan(1e-5);
-    expect(maxAbsDifference(whole, cramped)).toBeGreaterThan(1e-3);
+    // Native TensorFlow picks its convolution algorithm by size: a tile's sums round differently
+    // (2.4e-4 here, a thirtieth of a grey level), where wasm's are the same to 1e-5.
+    const tolerance = testBackendName() === 'wasm' ? 1e-5 : 5e-4;
+    expect(maxAbsDifference(whole, tiled)).toBeLessThan(tolerance);
+    expect(maxAbsDifference(whole, cramped)).toBeGreaterThan(20 * tolerance);
     // The same as the generator's own any-size predict.
     const direct = tf.tidy(() => tf.squeeze(g.predict(tf.expandDims(history, 0) as tf.Tensor4D), [0]));
     expect(maxAbsDifference(whole, direct)).toBe(0);

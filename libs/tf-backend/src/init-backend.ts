@@ -9,6 +9,8 @@ import { registerWasmChunkedConv } from './wasm-chunked-conv';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
 import { registerWasmTransposedMatMul } from './wasm-transposed-matmul';
 import { MAX_WASM_THREADS, startSingleThreadedWasm, startThreadedWasm } from './wasm-threads';
+import { NATIVE_PACKAGES, nativeBindingPath, nativePackageDir, readNativeBuildRecord } from './native-build';
+import { configureNativeEnv, describeNative, type NativeDetails } from './native-env';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -28,6 +30,13 @@ export interface BackendChoice {
   skipped: string[];
   /** Things the user asked for that were adjusted (one line each). */
   warnings: string[];
+  /** The native library's version, origin and settings (tensorflow only). */
+  native?: NativeDetails;
+}
+
+export interface InitBackendOptions {
+  /** Let TensorFlow print its own log lines (otherwise only its errors). */
+  verbose?: boolean;
 }
 
 /** Threads asked for: a count and where it came from. */
@@ -45,9 +54,9 @@ export class BackendError extends NextframeError {}
  * A value that is not a positive integer is an error; more than that is used as the most allowed,
  * with a warning saying so.
  */
-export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv = process.env): ThreadsRequest {
+export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv = process.env, most = MAX_WASM_THREADS): ThreadsRequest {
   const cores = Math.max(1, os.availableParallelism());
-  const limit = Math.min(cores, MAX_WASM_THREADS);
+  const limit = Math.min(cores, most);
   const [raw, source] = threads !== undefined ? [String(threads), '--threads'] : env.NEXTFRAME_THREADS ? [env.NEXTFRAME_THREADS, 'NEXTFRAME_THREADS'] : [undefined, ''];
   if (raw === undefined) {
     return { threads: limit, why: limit === cores ? (cores === 1 ? 'this machine has 1 core' : 'all cores') : `the wasm build's most; ${cores} cores`, warnings: [] };
@@ -57,17 +66,18 @@ export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv
     throw new UsageError(`${source} must be a whole number of threads, at least 1, got '${raw}'`);
   }
   if (value <= limit) return { threads: value, why: `${source} ${value}`, warnings: [] };
-  const bound = limit === cores ? `this machine has ${cores} core${cores === 1 ? '' : 's'}` : `the wasm build runs at most ${MAX_WASM_THREADS}`;
+  const bound = limit === cores ? `this machine has ${cores} core${cores === 1 ? '' : 's'}` : `the wasm build runs at most ${most}`;
   return { threads: limit, why: `${source} ${value}, capped`, warnings: [`${source} ${value}: ${bound}, using ${limit} thread${limit === 1 ? '' : 's'}`] };
 }
 
 /**
  * Choose and start the TensorFlow.js backend. `auto` tries `@tensorflow/tfjs-node-gpu`, then
- * `@tensorflow/tfjs-node` (only where their native libtensorflow loads), then `wasm` (XNNPACK,
- * with nextframe's convolution-gradient kernels; multi-threaded, see `resolveThreads`), then
- * `cpu`. The request comes from the argument, else `NEXTFRAME_BACKEND`, else `auto`.
+ * `@tensorflow/tfjs-node` (only where their native TensorFlow is built and loads; see
+ * tools/native-tensorflow), then `wasm` (XNNPACK, with nextframe's convolution-gradient kernels;
+ * multi-threaded, see `resolveThreads`), then `cpu`. The request comes from the argument, else
+ * `NEXTFRAME_BACKEND`, else `auto`. Threads apply to TensorFlow's intra- and inter-op pools too.
  */
-export async function initBackend(request: string = process.env.NEXTFRAME_BACKEND || 'auto', threads?: string | number): Promise<BackendChoice> {
+export async function initBackend(request: string = process.env.NEXTFRAME_BACKEND || 'auto', threads?: string | number, options: InitBackendOptions = {}): Promise<BackendChoice> {
   if (!BACKEND_REQUESTS.includes(request as BackendRequest)) {
     throw new BackendError(`unknown backend '${request}' (choose ${BACKEND_REQUESTS.join(', ')})`);
   }
@@ -75,11 +85,20 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
   const warnings = [...wanted.warnings];
   const skipped: string[] = [];
   if (request === 'auto' || request === 'tensorflow') {
-    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    const nativeThreads = resolveThreads(threads, process.env, Number.MAX_SAFE_INTEGER);
+    for (const pkg of NATIVE_PACKAGES) {
+      const dir = nativePackageDir(pkg);
+      if (!dir || !nativeBindingPath(dir)) {
+        // The GPU package is installed everywhere but built only where there is a GPU: no news.
+        if (!pkg.endsWith('-gpu')) skipped.push(`${pkg}: ${dir ? 'not built (npm rebuild builds it; see tools/native-tensorflow)' : 'not installed'}`);
+        continue;
+      }
+      const settings = configureNativeEnv({ threads: nativeThreads.threads, verbose: options.verbose === true });
       const failure = await tryNative(pkg);
       if (!failure) {
-        if (threads !== undefined || process.env.NEXTFRAME_THREADS) warnings.push('--threads/NEXTFRAME_THREADS apply to the wasm backend only');
-        return { name: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), threads: 0, threadsWhy: 'native TensorFlow decides', skipped, warnings };
+        const native = describeNative(settings, readNativeBuildRecord(dir));
+        const kept = settings.threadsFixed ? { threads: settings.threads, why: 'fixed when TensorFlow first loaded in this process' } : nativeThreads;
+        return { name: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), threads: kept.threads, threadsWhy: kept.why, skipped, warnings: [...nativeThreads.warnings, ...native.warnings], native };
       }
       skipped.push(`${pkg}: ${failure}`);
     }
@@ -104,11 +123,13 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
  * then a `warning: …` line for each adjusted request.
  */
 export function describeBackend(choice: BackendChoice): string {
+  const threads = `${choice.threads} thread${choice.threads === 1 ? '' : 's'}: ${choice.threadsWhy}`;
+  const native = choice.native;
   const what =
     choice.name === 'tensorflow'
-      ? `tensorflow (${choice.package}${choice.gpu ? ', GPU' : ', CPU'})`
+      ? `tensorflow (${choice.package}, TensorFlow ${native?.version ?? '?'} from ${native?.source ?? 'an unknown build'}, ${choice.gpu ? 'GPU' : 'CPU'}, ${threads}, ${native?.oneDnn ?? 'oneDNN unknown'})`
       : choice.name === 'wasm'
-        ? `wasm (XNNPACK, SIMD, ${choice.threads} thread${choice.threads === 1 ? '' : 's'}: ${choice.threadsWhy})`
+        ? `wasm (XNNPACK, SIMD, ${threads})`
         : 'cpu (plain JavaScript, slow)';
   const line = `backend: ${what}${choice.skipped.length ? `; not used: ${choice.skipped.join('; ')}` : ''}`;
   return [line, ...choice.warnings.map((w) => `warning: ${w}`)].join('\n');

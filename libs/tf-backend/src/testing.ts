@@ -1,0 +1,21 @@
+import { initBackend, type BackendChoice } from './init-backend';
+import { nativeBindingPath, nativePackageDir } from './native-build';
+
+/**
+ * The backend the backend-sensitive specs run on: `NEXTFRAME_BACKEND` (`npm test` runs them once
+ * on wasm and once on tensorflow, see tools/workspace-scripts/test-on-tensorflow.sh), else wasm.
+ */
+export function testBackendName(): 'wasm' | 'tensorflow' {
+  return process.env.NEXTFRAME_BACKEND === 'tensorflow' ? 'tensorflow' : 'wasm';
+}
+
+/** Start the specs' backend (`threads` for wasm; TensorFlow keeps the count it first loaded with). */
+export function initTestBackend(threads?: number): Promise<BackendChoice> {
+  return initBackend(testBackendName(), threads);
+}
+
+/** Whether @tensorflow/tfjs-node is built here (the native specs run only then). */
+export function nativeTensorFlowBuilt(): boolean {
+  const dir = nativePackageDir('@tensorflow/tfjs-node');
+  return Boolean(dir && nativeBindingPath(dir));
+}

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'native-tensorflow',
+  preset: '../../jest.preset.js',
+};
