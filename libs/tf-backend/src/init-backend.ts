@@ -87,6 +87,10 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
   if (request === 'auto' || request === 'tensorflow') {
     const nativeThreads = resolveThreads(threads, process.env, Number.MAX_SAFE_INTEGER);
     for (const pkg of NATIVE_PACKAGES) {
+      if (process.env.NEXTFRAME_NATIVE === 'off') {
+        skipped.push('@tensorflow/tfjs-node: NEXTFRAME_NATIVE=off');
+        break;
+      }
       const dir = nativePackageDir(pkg);
       if (!dir || !nativeBindingPath(dir)) {
         // The GPU package is installed everywhere but built only where there is a GPU: no news.

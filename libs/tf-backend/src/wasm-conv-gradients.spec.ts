@@ -4,6 +4,7 @@ import { SeededRandom } from '@nextframe/random';
 import * as os from 'node:os';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { MAX_WASM_THREADS, describeBackend, initBackend } from './index';
+import { nativeTensorFlowBuilt } from './testing';
 
 /** Gradients of Σ conv2d(x, w) · r with respect to x and w (r fixed random weights). */
 function convGradients(x: Float32Array, xShape: number[], w: Float32Array, wShape: number[], r: Float32Array, pad: 'same' | 'valid') {
@@ -92,14 +93,17 @@ describe('one tfjs-core', () => {
 });
 
 describe('initBackend', () => {
-  it('picks the best available backend and says why better ones were not used', async () => {
+  it('picks native TensorFlow where it is built, else wasm, and says why better ones were not used', async () => {
     const choice = await initBackend('auto');
-    expect(['tensorflow', 'wasm']).toContain(choice.name);
-    if (choice.name === 'wasm') {
-      expect(choice.skipped).toEqual([expect.stringMatching(/^@tensorflow\/tfjs-node-gpu: /), expect.stringMatching(/^@tensorflow\/tfjs-node: /)]);
-      expect(describeBackend(choice)).toMatch(/^backend: wasm \(XNNPACK, SIMD, \d threads?: (all cores|this machine has 1 core)\); not used: @tensorflow\/tfjs-node-gpu: /);
-    }
     expect(tf.getBackend()).toBe(choice.name);
+    if (nativeTensorFlowBuilt()) {
+      expect(choice.name).toBe('tensorflow');
+      expect(choice.native?.version).toMatch(/^2\.\d+\.\d+/);
+      expect(describeBackend(choice)).toMatch(/^backend: tensorflow \(@tensorflow\/tfjs-node, TensorFlow 2\.\d+\.\d+ from .+, CPU, \d threads?: .+, oneDNN (on|off)[^)]*\)$/);
+    } else {
+      expect(choice.name).toBe('wasm');
+      expect(choice.skipped).toEqual([expect.stringMatching(/^@tensorflow\/tfjs-node: not (built|installed)/)]);
+    }
   });
 
   it('starts cpu on request, and rejects unknown names', async () => {
@@ -108,14 +112,15 @@ describe('initBackend', () => {
     await expect(initBackend('gpu')).rejects.toThrow("unknown backend 'gpu' (choose auto, tensorflow, wasm, cpu)");
   });
 
-  it('fails clearly when tensorflow is requested but not installed', async () => {
-    let installed = true;
+  it('without the native build (NEXTFRAME_NATIVE=off): auto takes wasm saying why, tensorflow fails in one line', async () => {
+    process.env.NEXTFRAME_NATIVE = 'off';
     try {
-      require.resolve('@tensorflow/tfjs-node');
-    } catch {
-      installed = false;
+      const choice = await initBackend('auto');
+      expect(choice.name).toBe('wasm');
+      expect(describeBackend(choice)).toMatch(/^backend: wasm \(XNNPACK, SIMD, \d threads?: [^)]+\); not used: @tensorflow\/tfjs-node: NEXTFRAME_NATIVE=off$/);
+      await expect(initBackend('tensorflow')).rejects.toThrow('the tensorflow backend is not available (@tensorflow/tfjs-node: NEXTFRAME_NATIVE=off)');
+    } finally {
+      delete process.env.NEXTFRAME_NATIVE;
     }
-    if (installed) return; // a machine with tfjs-node: nothing to show here
-    await expect(initBackend('tensorflow')).rejects.toThrow(/the tensorflow backend is not available \(@tensorflow\/tfjs-node-gpu: not installed/);
   });
 });

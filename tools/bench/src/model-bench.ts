@@ -2,9 +2,10 @@
  * Training and inference speed of the networks (issues #4, #10). Not a test.
  *   npx nx run bench:model     (or: node --require tsx/cjs tools/bench/src/model-bench.ts [--presets small,paper] [--iterations N])
  *
- * One run measures, per preset, on the wasm backend with 1 thread and with every core (each in
- * its own child process, one after the other), and — where Debian's python3-torch is installed —
- * the same networks in PyTorch on CPU with the same thread counts (tools/bench/src/model-bench-torch.py):
+ * One run measures, per preset, on the wasm backend and on native TensorFlow (`tensorflow`, where
+ * @tensorflow/tfjs-node is built) with 1 thread and with every core (each in its own child
+ * process, one after the other), and — where Debian's python3-torch is installed — the same
+ * networks in PyTorch on CPU with the same thread counts (tools/bench/src/model-bench-torch.py):
  * ms per adversarial iteration (a discriminator step on one batch, then a generator step on
  * another; batch 8 of 32×32), per non-adversarial generator step, and per full-frame (210×160)
  * inference, with the GFLOP/s those reach (FLOPs counted from the networks' shapes).
@@ -84,11 +85,11 @@ type Measured = { adversarialIterationMs: number; generatorStepMs: number; fullF
 
 /** Child mode: one backend, one thread count, every preset; one JSON line per preset. */
 async function child(): Promise<void> {
-  const choice = await initBackend('wasm', argument('threads'));
+  const choice = await initBackend(argument('backend') ?? 'wasm', argument('threads'));
   console.error(describeBackend(choice));
   for (const preset of (argument('presets') ?? 'small,paper').split(',')) {
     const runs = Number(argument('iterations')) || (preset === 'paper' ? 1 : 4);
-    console.log(`RESULT ${JSON.stringify({ threads: choice.threads, ...(await benchPreset(preset, runs)) })}`);
+    console.log(`RESULT ${JSON.stringify({ backend: choice.name, threads: choice.threads, ...(await benchPreset(preset, runs)) })}`);
   }
 }
 
@@ -115,33 +116,45 @@ async function main(): Promise<void> {
   const presets = (argument('presets') ?? 'small,paper').split(',');
   const all = Math.min(os.availableParallelism(), MAX_WASM_THREADS);
   const threadCounts = [...new Set([1, all])];
+  const backends = (argument('backends') ?? 'wasm,tensorflow').split(',');
   const python = findTorchPython();
   console.log(python ? `PyTorch: ${python}` : 'PyTorch: not installed (apt-get install python3-torch), its column is skipped');
-  const rows: { preset: string; threads: number; ours: Measured; torch?: Measured }[] = [];
-  for (const threads of threadCounts) {
-    const extra = argument('iterations') ? ['--iterations', argument('iterations') as string] : [];
-    const ours = runChild(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', '--threads', String(threads), '--presets', presets.join(','), ...extra]);
-    for (const result of ours) {
-      const preset = String(result.preset);
-      let torch: Measured | undefined;
-      if (python) {
-        const job = { config: resolveModelConfig(preset), threads, runs: preset === 'paper' ? 2 : 4, frame: FRAME };
-        [torch] = runChild(python, [path.join(__dirname, 'model-bench-torch.py')], JSON.stringify(job)) as unknown as Measured[];
+  const rows: { preset: string; backend: string; threads: number; ours: Measured; torch?: Measured }[] = [];
+  const torchRuns = new Map<string, Measured>();
+  for (const backend of backends) {
+    for (const threads of threadCounts) {
+      const extra = argument('iterations') ? ['--iterations', argument('iterations') as string] : [];
+      let ours: Record<string, unknown>[];
+      try {
+        ours = runChild(process.execPath, ['--require', 'tsx/cjs', __filename, '--child', '--backend', backend, '--threads', String(threads), '--presets', presets.join(','), ...extra]);
+      } catch (error) {
+        console.log(`${backend} with ${threads} thread(s): not measured (${(error as Error).message})`);
+        continue;
       }
-      rows.push({ preset, threads, ours: result as unknown as Measured, torch });
-      console.log(JSON.stringify(rows[rows.length - 1]));
+      for (const result of ours) {
+        const preset = String(result.preset);
+        const key = `${preset}/${threads}`;
+        if (python && !torchRuns.has(key)) {
+          const job = { config: resolveModelConfig(preset), threads, runs: preset === 'paper' ? 2 : 4, frame: FRAME };
+          torchRuns.set(key, runChild(python, [path.join(__dirname, 'model-bench-torch.py')], JSON.stringify(job))[0] as unknown as Measured);
+        }
+        rows.push({ preset, backend, threads, ours: result as unknown as Measured, torch: torchRuns.get(key) });
+        console.log(JSON.stringify(rows[rows.length - 1]));
+      }
     }
   }
   const ms = (x: number) => (x >= 10000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
   const cell = (row: (typeof rows)[number], key: keyof Measured) => {
-    const single = rows.find((r) => r.preset === row.preset && r.threads === 1);
+    const wasm = rows.find((r) => r.preset === row.preset && r.backend === 'wasm' && r.threads === row.threads);
+    const vsWasm = wasm && wasm !== row ? `, **${round(wasm.ours[key] / row.ours[key])}× faster than wasm**` : '';
+    const single = rows.find((r) => r.preset === row.preset && r.backend === row.backend && r.threads === 1);
     const speedup = single && row.threads > 1 ? `, ${round(single.ours[key] / row.ours[key])}× 1 thread` : '';
     const torch = row.torch ? `, ${round(row.ours[key] / row.torch[key])}× PyTorch's ${ms(row.torch[key])}` : '';
-    return `${ms(row.ours[key])}${speedup}${torch}`;
+    return `${ms(row.ours[key])}${vsWasm}${speedup}${torch}`;
   };
-  console.log('\n| preset | threads | adversarial iteration | generator step | full-frame (210×160) inference |\n| --- | --- | --- | --- | --- |');
+  console.log('\n| preset | backend | threads | adversarial iteration | generator step | full-frame (210×160) inference |\n| --- | --- | --- | --- | --- | --- |');
   for (const row of rows) {
-    console.log(`| \`${row.preset}\` | ${row.threads} | ${cell(row, 'adversarialIterationMs')} | ${cell(row, 'generatorStepMs')} | ${cell(row, 'fullFrameInferenceMs')} |`);
+    console.log(`| \`${row.preset}\` | ${row.backend} | ${row.threads} | ${cell(row, 'adversarialIterationMs')} | ${cell(row, 'generatorStepMs')} | ${cell(row, 'fullFrameInferenceMs')} |`);
   }
 }
 main().catch((error) => {

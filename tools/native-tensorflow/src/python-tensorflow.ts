@@ -23,7 +23,7 @@ export const LIBRARY_FILES = ['libtensorflow_cc.so.2', 'libtensorflow_framework.
 /** The first Python 3 on this machine (`$PYTHON`, `python3`, `python`), or undefined. */
 export function findPython(env: NodeJS.ProcessEnv = process.env): string | undefined {
   for (const candidate of [env.PYTHON, 'python3', 'python'].filter((c): c is string => Boolean(c))) {
-    const run = runCommand(candidate, ['-c', 'import sys; print(sys.version_info[0])'], { timeoutMs: 20000 });
+    const run = runCommand(candidate, ['-c', 'import sys; print(sys.version_info[0])'], { timeoutMs: 20000, env });
     if (run.ok && run.stdout.trim() === '3') return candidate;
   }
   return undefined;

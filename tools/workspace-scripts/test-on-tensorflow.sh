@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm test`'s second pass: the backend-sensitive projects (kernels, networks, training steps,
+# resume, evaluate, export) again on native TensorFlow, with NEXTFRAME_BACKEND=tensorflow (their
+# specs start the backend it names; the first pass ran them on wasm). Where @tensorflow/tfjs-node
+# is not built, says so in one line and passes: nextframe runs on wasm there.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if ! out=$(TF_CPP_MIN_LOG_LEVEL=3 node -e "require('@tensorflow/tfjs-node')" 2>&1); then
+  why=$(printf '%s\n' "$out" | grep -m1 -E 'Error|error' || printf '%s\n' "$out" | tail -n 1)
+  echo "tests on tensorflow: skipped, @tensorflow/tfjs-node does not load (${why}); npm rebuild builds it (tools/native-tensorflow/README.md)"
+  exit 0
+fi
+NEXTFRAME_BACKEND=tensorflow npx nx run-many -t test --projects=model,tf-backend,train,evaluate,export --parallel=2 --outputStyle=static
