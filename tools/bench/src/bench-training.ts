@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   createDiscriminator,
@@ -27,8 +29,20 @@ export interface BenchTraining {
   dispose(): void;
 }
 
+/**
+ * A preset's resolved config; `demo` is the demo's recipe (data-manifests/demo.json's
+ * `stages.train`: `small` with half its generator's feature maps).
+ */
+export function benchConfig(preset: string): ModelConfig {
+  if (preset !== 'demo') return resolveModelConfig(preset);
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'data-manifests', 'demo.json'), 'utf8')) as {
+    stages: { train: { preset: string; model?: Partial<ModelConfig> } };
+  };
+  return resolveModelConfig(manifest.stages.train.preset, manifest.stages.train.model ?? {});
+}
+
 export function benchTraining(preset: string): BenchTraining {
-  const config = resolveModelConfig(preset);
+  const config = benchConfig(preset);
   const generator = createGenerator(config, 1);
   const discriminator = createDiscriminator(config, 1);
   const optimizers = createOptimizers(config);

@@ -2,7 +2,7 @@
  * Training and inference speed of the networks (issues #4, #10). Not a test.
  *   npx nx run bench:model     (or: node --require tsx/cjs tools/bench/src/model-bench.ts [--presets small,paper] [--iterations N])
  *
- * One run measures, per preset, on the wasm backend and on native TensorFlow (`tensorflow`, where
+ * One run measures, per preset (`demo`: the demo's recipe, `small`, `paper`), on the wasm backend and on native TensorFlow (`tensorflow`, where
  * @tensorflow/tfjs-node is built) with 1 thread and with every core (each in its own child
  * process, one after the other), and — where Debian's python3-torch is installed — the same
  * networks in PyTorch on CPU with the same thread counts (tools/bench/src/model-bench-torch.py):
@@ -11,12 +11,12 @@
  * inference, with the GFLOP/s those reach (FLOPs counted from the networks' shapes).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { generatorStep, resolveModelConfig, scaleSize, type ModelConfig } from '@nextframe/model';
+import { generatorStep, scaleSize, type ModelConfig } from '@nextframe/model';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_WASM_THREADS, describeBackend, initBackend } from '@nextframe/tf-backend';
-import { benchTraining } from './bench-training';
+import { benchConfig, benchTraining } from './bench-training';
 
 const FRAME: [number, number] = [160, 210];
 
@@ -87,7 +87,7 @@ type Measured = { adversarialIterationMs: number; generatorStepMs: number; fullF
 async function child(): Promise<void> {
   const choice = await initBackend(argument('backend') ?? 'wasm', argument('threads'));
   console.error(describeBackend(choice));
-  for (const preset of (argument('presets') ?? 'small,paper').split(',')) {
+  for (const preset of (argument('presets') ?? 'demo,small,paper').split(',')) {
     const runs = Number(argument('iterations')) || (preset === 'paper' ? 1 : 4);
     console.log(`RESULT ${JSON.stringify({ backend: choice.name, threads: choice.threads, ...(await benchPreset(preset, runs)) })}`);
   }
@@ -113,7 +113,7 @@ function runChild(command: string, args: string[], input?: string): Record<strin
 
 async function main(): Promise<void> {
   if (process.argv.includes('--child')) return child();
-  const presets = (argument('presets') ?? 'small,paper').split(',');
+  const presets = (argument('presets') ?? 'demo,small,paper').split(',');
   const all = Math.min(os.availableParallelism(), MAX_WASM_THREADS);
   const threadCounts = [...new Set([1, all])];
   const backends = (argument('backends') ?? 'wasm,tensorflow').split(',');
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
         const preset = String(result.preset);
         const key = `${preset}/${threads}`;
         if (python && !torchRuns.has(key)) {
-          const job = { config: resolveModelConfig(preset), threads, runs: preset === 'paper' ? 2 : 4, frame: FRAME };
+          const job = { config: benchConfig(preset), threads, runs: preset === 'paper' ? 2 : 4, frame: FRAME };
           torchRuns.set(key, runChild(python, [path.join(__dirname, 'model-bench-torch.py')], JSON.stringify(job))[0] as unknown as Measured);
         }
         rows.push({ preset, backend, threads, ours: result as unknown as Measured, torch: torchRuns.get(key) });
