@@ -97,7 +97,7 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
         if (!pkg.endsWith('-gpu')) skipped.push(`${pkg}: ${dir ? 'not built (npm rebuild builds it; see tools/native-tensorflow)' : 'not installed'}`);
         continue;
       }
-      const settings = configureNativeEnv({ threads: nativeThreads.threads, verbose: options.verbose === true });
+      const settings = configureNativeEnv({ threads: nativeThreads.threads, asked: threads !== undefined || Boolean(process.env.NEXTFRAME_THREADS), verbose: options.verbose === true });
       const failure = await tryNative(pkg);
       if (!failure) {
         const native = describeNative(settings, readNativeBuildRecord(dir));

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--child')) return child();
   const presets = (argument('presets') ?? 'demo,small,paper').split(',');
   const all = Math.min(os.availableParallelism(), MAX_WASM_THREADS);
-  const threadCounts = [...new Set([1, all])];
+  const threadCounts = argument('thread-counts') ? (argument('thread-counts') as string).split(',').map(Number) : [...new Set([1, all])];
   const backends = (argument('backends') ?? 'wasm,tensorflow').split(',');
   const python = findTorchPython();
   console.log(python ? `PyTorch: ${python}` : 'PyTorch: not installed (apt-get install python3-torch), its column is skipped');
