@@ -94,7 +94,7 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
       const dir = nativePackageDir(pkg);
       if (!dir || !nativeBindingPath(dir)) {
         // The GPU package is installed everywhere but built only where there is a GPU: no news.
-        if (!pkg.endsWith('-gpu')) skipped.push(`${pkg}: ${dir ? 'not built (npm rebuild builds it; see tools/native-tensorflow)' : 'not installed'}`);
+        if (!pkg.endsWith('-gpu')) skipped.push(`${pkg}: ${dir ? 'not built (npm run native-tensorflow builds it)' : 'not installed'}`);
         continue;
       }
       const settings = configureNativeEnv({ threads: nativeThreads.threads, asked: threads !== undefined || Boolean(process.env.NEXTFRAME_THREADS), verbose: options.verbose === true });

@@ -11,7 +11,7 @@ import { NATIVE_PACKAGES } from '@nextframe/tf-backend';
 import { installNative, type InstallOutcome } from './install-native';
 
 const HOW_TO =
-  'to build it: pip install tensorflow-cpu (or set NEXTFRAME_TENSORFLOW_WHEEL to a TensorFlow wheel), then npm rebuild or node --require tsx/cjs tools/native-tensorflow/src/main.ts';
+  'to build it: pip install tensorflow-cpu (or set NEXTFRAME_TENSORFLOW_WHEEL to a TensorFlow wheel), then npm run native-tensorflow';
 
 export function summaryLine(outcome: InstallOutcome): string {
   if (outcome.record) {
