@@ -9,7 +9,7 @@ import { registerWasmChunkedConv } from './wasm-chunked-conv';
 import { registerWasmConvGradients } from './wasm-conv-gradients';
 import { registerWasmTransposedMatMul } from './wasm-transposed-matmul';
 import { MAX_WASM_THREADS, startSingleThreadedWasm, startThreadedWasm } from './wasm-threads';
-import { NATIVE_PACKAGES, nativeBindingPath, nativePackageDir, readNativeBuildRecord } from './native-build';
+import { NATIVE_PACKAGES, nativeBindingPath, nativePackageDir, nativeTurnedOff, readNativeBuildRecord } from './native-build';
 import { configureNativeEnv, describeNative, type NativeDetails } from './native-env';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -86,11 +86,8 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
   const skipped: string[] = [];
   if (request === 'auto' || request === 'tensorflow') {
     const nativeThreads = resolveThreads(threads, process.env, Number.MAX_SAFE_INTEGER);
-    for (const pkg of NATIVE_PACKAGES) {
-      if (process.env.NEXTFRAME_NATIVE === 'off') {
-        skipped.push('@tensorflow/tfjs-node: NEXTFRAME_NATIVE=off');
-        break;
-      }
+    if (nativeTurnedOff()) skipped.push('@tensorflow/tfjs-node: NEXTFRAME_NATIVE=off');
+    for (const pkg of nativeTurnedOff() ? [] : NATIVE_PACKAGES) {
       const dir = nativePackageDir(pkg);
       if (!dir || !nativeBindingPath(dir)) {
         // The GPU package is installed everywhere but built only where there is a GPU: no news.

@@ -46,3 +46,8 @@ export function readNativeBuildRecord(packageDir: string): NativeBuildRecord | u
     return undefined;
   }
 }
+
+/** `NEXTFRAME_NATIVE=off` (any case): neither build nor use native TensorFlow. */
+export function nativeTurnedOff(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.NEXTFRAME_NATIVE ?? '').trim().toLowerCase() === 'off';
+}

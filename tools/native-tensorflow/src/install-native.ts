@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { NATIVE_BUILD_RECORD, nativeBindingPath, nativePackageDir, readNativeBuildRecord, type NativeBuildRecord, type NativePackage } from '@nextframe/tf-backend';
+import { NATIVE_BUILD_RECORD, nativeBindingPath, nativePackageDir, nativeTurnedOff, readNativeBuildRecord, type NativeBuildRecord, type NativePackage } from '@nextframe/tf-backend';
 import { compileBinding, loadNative, stageDeps } from './build-binding';
 import { officialDownloadUrl, reachable, runOfficialInstall } from './official-download';
 import { DEFAULT_WHEEL_REQUIREMENT, downloadWheel, extractWheel, findInstalledTensorFlow, findPython, wheelCacheDir, type TensorFlowFiles } from './python-tensorflow';
@@ -41,7 +41,7 @@ export async function installNative(pkg: NativePackage, options: InstallOptions)
   const gpu = pkg.endsWith('-gpu');
   const dir = nativePackageDir(pkg, options.root);
   if (!dir) return { pkg, builtNow: false, why: ['not installed'] };
-  if ((env.NEXTFRAME_NATIVE ?? '').toLowerCase() === 'off') return { pkg, builtNow: false, why: ['NEXTFRAME_NATIVE=off'] };
+  if (nativeTurnedOff(env)) return { pkg, builtNow: false, why: ['NEXTFRAME_NATIVE=off'] };
   const existing = readNativeBuildRecord(dir);
   if (existing && nativeBindingPath(dir) && env.NEXTFRAME_NATIVE !== 'rebuild') {
     log(`${pkg}: checking the build in place (TensorFlow ${existing.tensorflowVersion})…`);
