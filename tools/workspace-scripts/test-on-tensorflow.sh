@@ -6,6 +6,10 @@
 # is not built, says so in one line and passes: nextframe runs on wasm there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ "$(echo "${NEXTFRAME_NATIVE:-}" | tr -d ' ' | tr '[:upper:]' '[:lower:]')" = off ]; then
+  echo "tests on tensorflow: skipped, NEXTFRAME_NATIVE=off"
+  exit 0
+fi
 probe="try { require('@tensorflow/tfjs-node'); } catch (e) { console.log(String(e.message).split('\\n')[0]); process.exit(1); }"
 if ! why=$(TF_CPP_MIN_LOG_LEVEL=3 node -e "$probe" 2>/dev/null); then
   echo "tests on tensorflow: skipped, @tensorflow/tfjs-node does not load (${why}); npm run native-tensorflow builds it"

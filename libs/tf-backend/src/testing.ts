@@ -1,5 +1,5 @@
 import { initBackend, type BackendChoice } from './init-backend';
-import { nativeBindingPath, nativePackageDir } from './native-build';
+import { nativeBindingPath, nativePackageDir, nativeTurnedOff } from './native-build';
 
 /**
  * The backend the backend-sensitive specs run on: `NEXTFRAME_BACKEND` (`npm test` runs them once
@@ -14,8 +14,9 @@ export function initTestBackend(threads?: number): Promise<BackendChoice> {
   return initBackend(testBackendName(), threads);
 }
 
-/** Whether @tensorflow/tfjs-node is built here (the native specs run only then). */
+/** Whether @tensorflow/tfjs-node is built here and not turned off (the native specs run only then). */
 export function nativeTensorFlowBuilt(): boolean {
+  if (nativeTurnedOff()) return false;
   const dir = nativePackageDir('@tensorflow/tfjs-node');
   return Boolean(dir && nativeBindingPath(dir));
 }

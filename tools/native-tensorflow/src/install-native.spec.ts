@@ -42,7 +42,7 @@ function nodeOnlyPath(): string {
 describe('installNative', () => {
   it('without Python and with the download host unreachable: builds nothing and says why', async () => {
     const root = sandbox();
-    const env = { ...process.env, PATH: nodeOnlyPath(), PYTHON: '', TFJS_NODE_CDN_STORAGE: closedPort, NEXTFRAME_TENSORFLOW_WHEEL: '' };
+    const env = { ...process.env, NEXTFRAME_NATIVE: '', PATH: nodeOnlyPath(), PYTHON: '', TFJS_NODE_CDN_STORAGE: closedPort, NEXTFRAME_TENSORFLOW_WHEEL: '' };
     const lines: string[] = [];
     const outcome = await installNative('@tensorflow/tfjs-node', { root, env, log: (l) => lines.push(l) });
     expect(outcome.record).toBeUndefined();
@@ -63,14 +63,14 @@ describe('installNative', () => {
   it('NEXTFRAME_NATIVE=off builds nothing; a missing named wheel is named', async () => {
     const root = sandbox();
     expect((await installNative('@tensorflow/tfjs-node', { root, env: { ...process.env, NEXTFRAME_NATIVE: 'off' } })).why).toEqual(['NEXTFRAME_NATIVE=off']);
-    const env = { ...process.env, PATH: nodeOnlyPath(), PYTHON: '', TFJS_NODE_CDN_STORAGE: closedPort, NEXTFRAME_TENSORFLOW_WHEEL: path.join(root, 'nope.whl') };
+    const env = { ...process.env, NEXTFRAME_NATIVE: '', PATH: nodeOnlyPath(), PYTHON: '', TFJS_NODE_CDN_STORAGE: closedPort, NEXTFRAME_TENSORFLOW_WHEEL: path.join(root, 'nope.whl') };
     const outcome = await installNative('@tensorflow/tfjs-node', { root, env });
     expect(outcome.why[0]).toBe(`NEXTFRAME_TENSORFLOW_WHEEL: ${path.join(root, 'nope.whl')} does not exist`);
   });
 
   it('the GPU package is built only where nvidia-smi finds a GPU', async () => {
     const root = sandbox();
-    const outcome = await installNative('@tensorflow/tfjs-node-gpu', { root, env: { ...process.env, PATH: nodeOnlyPath() } });
+    const outcome = await installNative('@tensorflow/tfjs-node-gpu', { root, env: { ...process.env, NEXTFRAME_NATIVE: '', PATH: nodeOnlyPath() } });
     expect(outcome).toEqual({ pkg: '@tensorflow/tfjs-node-gpu', builtNow: false, why: ['no NVIDIA GPU (nvidia-smi found none)'] });
   });
 
