@@ -93,9 +93,10 @@ async function child(): Promise<void> {
   }
 }
 
-/** A python3 that has torch, or undefined. */
+/** A python3 that has torch (`PYTHON`, else each `python3` on the PATH in turn: a pyenv shim may hide Debian's), or undefined. */
 function findTorchPython(): string | undefined {
-  for (const candidate of [process.env.PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[]) {
+  const onPath = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'python3'));
+  for (const candidate of [process.env.PYTHON, ...onPath].filter(Boolean) as string[]) {
     if (spawnSync(candidate, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0) return candidate;
   }
   return undefined;
