@@ -148,7 +148,17 @@ describe('runTraining', () => {
     const stale = path.join(tempDir(), 'runs', 'interrupted', 'checkpoints', '.step-000000004.partial-999999999');
     await fs.mkdir(stale);
     await fs.writeFile(path.join(stale, 'weights.bin'), 'half');
+    // Training time carries over a resume: pretend the first session took 1,000 s.
+    const checkpointJson = (name: string, step: string) => path.join(tempDir(), 'runs', name, 'checkpoints', step, 'checkpoint.json');
+    const first = JSON.parse(await fs.readFile(checkpointJson('interrupted', 'step-000000001'), 'utf8'));
+    expect(first.extra.trainingSeconds).toBeGreaterThan(0);
+    first.extra.trainingSeconds = 1000;
+    await fs.writeFile(checkpointJson('interrupted', 'step-000000001'), JSON.stringify(first));
+    const resumeStarted = Date.now();
     const resumed = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100, resume: true }));
+    const seconds = JSON.parse(await fs.readFile(checkpointJson('interrupted', 'step-000000006'), 'utf8')).extra.trainingSeconds;
+    expect(seconds).toBeGreaterThan(1000);
+    expect(seconds).toBeLessThanOrEqual(1000 + (Date.now() - resumeStarted) / 1000);
     expect(await fs.readdir(path.dirname(stale))).toEqual(['step-000000001', 'step-000000006']);
     expect(resumed.step).toBe(6);
     const weights = (name: string) => fs.readFile(path.join(tempDir(), 'runs', name, 'checkpoints', 'step-000000006', 'weights.bin'));

@@ -135,6 +135,8 @@ interface TrainingSession {
   optimizers: ReturnType<typeof createOptimizers>;
   step: number;
   position: { epoch: number; batch: number };
+  /** Wall-clock seconds of training before this session (from the checkpoint it resumed or loaded), and when this one started. */
+  clock: { priorSeconds: number; startedAt: number };
   saved?: string;
   /** Scalars to TensorBoard and a row of metrics.jsonl. */
   record: (scalars: Record<string, number>) => Promise<void>;
@@ -169,6 +171,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
     optimizers: createOptimizers(config),
     step: 0,
     position: { epoch: 0, batch: 0 },
+    clock: { priorSeconds: 0, startedAt: Date.now() },
     record: async () => undefined,
     test: async () => undefined,
     checkpoint: async () => undefined,
@@ -208,8 +211,15 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
         optimizers: session.optimizers,
         step: session.step,
         seed: options.seed,
-        // testDir: the run's held-out frames (export takes its sample clips from there).
-        extra: { dataPosition: session.position, adversarial: options.adversarial, testDir: options.testDir, savedAt: Date.now() },
+        // testDir: the run's held-out frames (export takes its sample clips from there);
+        // trainingSeconds: wall time since step 0, across resumes and the run it was loaded from (learning curves).
+        extra: {
+          dataPosition: session.position,
+          adversarial: options.adversarial,
+          testDir: options.testDir,
+          savedAt: Date.now(),
+          trainingSeconds: Math.round(session.clock.priorSeconds * 1000 + Date.now() - session.clock.startedAt) / 1000,
+        },
       });
       session.saved = await checkpoints.save(content);
       await checkpoints.prune(options.keepLast, options.keepEveryHours);
@@ -235,6 +245,7 @@ async function restoreStart(session: TrainingSession): Promise<void> {
     await restoreFrom(content, checkpoints.dir, true);
     session.step = content.manifest.step;
     session.position = content.manifest.extra.dataPosition as { epoch: number; batch: number };
+    session.clock.priorSeconds = Number(content.manifest.extra.trainingSeconds ?? 0);
     session.log(`resuming from step ${session.step}`);
   } else if (loaded && options.loadPath) {
     const hasDiscriminator = loaded.manifest.tensors.some((t) => t.group === 'discriminator');
@@ -250,6 +261,7 @@ async function restoreStart(session: TrainingSession): Promise<void> {
     }
     // As the seed's load_path restores its global step: -s counts the loaded steps too.
     session.step = loaded.manifest.step;
+    session.clock.priorSeconds = Number(loaded.manifest.extra.trainingSeconds ?? 0);
   }
 }
 
