@@ -15,6 +15,7 @@ const COMMANDS = {
   train: ['apps/train/src/train-command.ts', 'trainCommand'],
   evaluate: ['apps/evaluate/src/evaluate-command.ts', 'evaluateCommand'],
   compare: ['apps/evaluate/src/compare-command.ts', 'compareCommand'],
+  curve: ['apps/evaluate/src/curve-command.ts', 'curveCommand'],
   export: ['apps/export/src/export-command.ts', 'exportCommand'],
 };
 

@@ -24,6 +24,8 @@ export interface EvaluateOptions {
   clipsPerVideo?: number;
   /** Frames beyond this side (plus the network's reach) are predicted in tiles of it; 0: whole. Default 256. */
   tileSize?: number;
+  /** Write each clip's strip, GIF and predicted frames (default true; learning curves only need the numbers). */
+  pictures?: boolean;
   /** Progress in predicted frames (clips × recursions × models), with the clip being predicted. */
   onProgress?: (done: number, total: number, video: string) => void;
 }
@@ -93,9 +95,11 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       }) as StepMetrics[];
       const strip = path.join('clips', `${name}.png`);
       const gif = path.join('clips', `${name}.gif`);
-      await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
-      await writeClipGif({ ffmpeg, file: path.join(options.outDir, gif), inputs, predictions, truth });
-      for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', name, `pred_${k + 1}.png`), p);
+      if (options.pictures !== false) {
+        await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
+        await writeClipGif({ ffmpeg, file: path.join(options.outDir, gif), inputs, predictions, truth });
+        for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', name, `pred_${k + 1}.png`), p);
+      }
       clipReports.push({ name, video: video.name, start, width: frames[0].width, height: frames[0].height, strip, gif, steps });
     }
   } finally {

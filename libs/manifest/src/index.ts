@@ -1,5 +1,8 @@
 export {
   cropStageSchema,
+  curveStageSchema,
+  trainedRuns,
+  type CurveStageParams,
   evaluateStageSchema,
   extractStageSchema,
   manifestSchema,

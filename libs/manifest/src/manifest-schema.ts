@@ -123,6 +123,12 @@ export const evaluateStageSchema = z.strictObject({
   tileSize: z.int().min(0).optional().describe('predict frames larger than this (plus the network\'s reach on each side) in tiles of this side; 0: whole frames (default 256)'),
 });
 
+export const curveStageSchema = z.strictObject({
+  heldout: id.describe("the dataset whose test frames (data/<heldout>/frames/test) judge every checkpoint of this dataset's runs"),
+  recursions: z.int().min(1).optional().describe('frames predicted recursively (default 4)'),
+  clipsPerVideo: z.int().min(1).optional().describe('clips per held-out video, starts spread evenly over it (default 1)'),
+});
+
 export const manifestSchema = z.strictObject({
   $schema: z.string().optional(),
   name: id.describe('the dataset name: the manifest file is data-manifests/<name>.json'),
@@ -135,6 +141,7 @@ export const manifestSchema = z.strictObject({
       crop: cropStageSchema.default({}),
       train: trainStageSchema.default({}),
       evaluate: evaluateStageSchema.default({}),
+      curve: curveStageSchema.optional().describe('a learning curve of the runs this dataset trains (nextframe curve --manifest NAME)'),
     })
     .default({ extract: {}, crop: {}, train: {}, evaluate: {} }),
 });
@@ -145,4 +152,10 @@ export type GeneratorSource = Extract<ManifestSource, { kind: 'generator' }>;
 export type ExtractStageParams = z.infer<typeof extractStageSchema>;
 export type CropStageParams = z.infer<typeof cropStageSchema>;
 export type EvaluateStageParams = z.infer<typeof evaluateStageSchema>;
+export type CurveStageParams = z.infer<typeof curveStageSchema>;
+
+/** The runs a manifest's training writes: `runs/<name>`, and `runs/<name>-adversarial` with an adversarial fine-tune. */
+export function trainedRuns(manifest: Manifest): string[] {
+  return manifest.stages.train.adversarialFineTune ? [manifest.name, `${manifest.name}-adversarial`] : [manifest.name];
+}
 export type SplitSpec = Manifest['split'];

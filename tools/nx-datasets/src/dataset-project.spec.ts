@@ -9,7 +9,7 @@ const demo = {
   name: 'demo',
   description: 'words',
   sources: [{ kind: 'generator', generator: 'moving-mnist', id: 'm' }],
-  stages: { extract: {}, crop: { clips: 10 }, train: { steps: 5, adversarialFineTune: { fromStep: 2 } }, evaluate: { run: 'demo-adversarial', compare: 'demo' } },
+  stages: { extract: {}, crop: { clips: 10 }, train: { steps: 5, adversarialFineTune: { fromStep: 2 } }, evaluate: { run: 'demo-adversarial', compare: 'demo' }, curve: { heldout: 'heldout' } },
 };
 const heldout = { name: 'heldout', sources: [{ kind: 'generator' }], stages: { extract: {}, evaluate: { run: 'demo-adversarial', compare: 'demo' } } };
 const mine = { name: 'mine', sources: [{ kind: 'videos', paths: ['~/v'] }], stages: { crop: {}, train: {}, evaluate: {} } };
@@ -22,10 +22,10 @@ const project = (name: string, value: unknown, others: unknown[] = []) => {
 };
 
 describe('datasetProject', () => {
-  it('gives a manifest with generators and every stage the five targets, in pipeline order', () => {
-    const p = project('demo', demo);
+  it('gives a manifest with generators and every stage the six targets, in pipeline order', () => {
+    const p = project('demo', demo, [heldout]);
     expect(p.root).toBe('data-manifests/demo');
-    expect(Object.keys(p.targets ?? {})).toEqual(['generate', 'extract', 'crop', 'train', 'evaluate', 'export']);
+    expect(Object.keys(p.targets ?? {})).toEqual(['generate', 'extract', 'crop', 'train', 'evaluate', 'curve', 'export']);
     expect(p.implicitDependencies).toEqual(STAGES.map((s) => `${s}-app`));
     expect(p.metadata?.description).toBe('words');
     const t = p.targets ?? {};
@@ -35,6 +35,10 @@ describe('datasetProject', () => {
     expect(t.evaluate.dependsOn).toEqual(['extract', 'train']);
     expect(t.train.outputs).toEqual(['{workspaceRoot}/runs/demo', '{workspaceRoot}/runs/demo-adversarial']);
     expect(t.evaluate.outputs).toEqual(['{workspaceRoot}/runs/demo/eval']);
+    // The learning curve: after training, on the held-out dataset's extracted test frames.
+    expect(t.curve.dependsOn).toEqual(['train', { projects: ['heldout'], target: 'extract' }]);
+    expect(t.curve.outputs).toEqual(['{workspaceRoot}/runs/demo/curve']);
+    expect(t.curve.options.command).toBe('node apps/cli/bin/nextframe.js curve --manifest=demo');
     expect(t.crop.options.command).toBe('node apps/cli/bin/nextframe.js crop --manifest=demo --overwrite');
     // Export the model evaluate judges (the adversarial one), after training, keyed on its checkpoints.
     expect(t.export.options.command).toBe('node apps/cli/bin/nextframe.js export -n demo-adversarial --out dist/demo-web --sample data/demo/frames/test');
@@ -82,7 +86,7 @@ describe('datasetProject', () => {
     const f = manifestFacts('data-manifests/bad.json', '{ "name": "bad", ');
     expect(f.parsed).toBe(false);
     const p = datasetProject({ facts: f, datasets: [f], stageCode: CODE, projectName: 'bad' });
-    expect(Object.keys(p.targets ?? {})).toEqual(['extract', 'crop', 'train', 'evaluate', 'export']);
+    expect(Object.keys(p.targets ?? {})).toEqual(['extract', 'crop', 'train', 'evaluate', 'curve', 'export']);
     expect(p.targets?.crop.inputs).toContain('{workspaceRoot}/data-manifests/bad.json');
     expect(p.metadata?.description).toBe('data-manifests/bad.json does not parse: its targets report the error');
     expect(manifestFacts('data-manifests/list.json', '[1, 2]').parsed).toBe(false);

@@ -19,6 +19,8 @@ export interface ManifestFacts {
   fineTune: boolean;
   /** `stages.evaluate.run` and `.compare`: the runs evaluate reads (default the dataset's own). */
   evaluatedRuns: string[];
+  /** `stages.curve.heldout`: the dataset whose test frames judge the learning curve. */
+  curveHeldout?: string;
 }
 
 /** Read the facts the targets depend on; never throws (a broken manifest still gets a project). */
@@ -38,6 +40,7 @@ export function manifestFacts(file: string, text: string): ManifestFacts {
   const train = isObject(stages.train) ? stages.train : {};
   const evaluate = isObject(stages.evaluate) ? stages.evaluate : {};
   const evaluatedRuns = [evaluate.run, evaluate.compare].filter((r): r is string => typeof r === 'string');
+  const curve = isObject(stages.curve) ? stages.curve : {};
   return {
     name,
     file,
@@ -48,6 +51,7 @@ export function manifestFacts(file: string, text: string): ManifestFacts {
     stages: new Set(Object.keys(stages)),
     fineTune: train.adversarialFineTune !== undefined,
     evaluatedRuns: evaluatedRuns.length ? evaluatedRuns : [name],
+    ...(typeof curve.heldout === 'string' ? { curveHeldout: curve.heldout } : {}),
   };
 }
 
@@ -152,6 +156,22 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
         { dependentTasksOutputFiles: '**/index.json', transitive: true },
       ],
       outputs: [`{workspaceRoot}/runs/${n}/eval`],
+    });
+  }
+  if (has('curve') && trains) {
+    const heldout = options.datasets.find((d) => d.name === facts.curveHeldout);
+    targets.curve = target({
+      command: `${CLI} curve --manifest=${n}`,
+      description: `every checkpoint of ${runsOf(facts).map((r) => `runs/${r}`).join(' and ')} on data/${facts.curveHeldout ?? '<heldout>'}/frames/test → runs/${n}/curve/report.html, curve.png`,
+      dependsOn: ['train', ...(heldout ? [{ projects: [(options.projectNameOf ?? ((d: string) => d))(heldout.name)], target: 'extract' }] : [])],
+      inputs: [
+        ...code('curve'),
+        manifest('stages.curve'),
+        { env: 'NEXTFRAME_BACKEND' },
+        { dependentTasksOutputFiles: '**/checkpoint.json', transitive: true },
+        { dependentTasksOutputFiles: '**/index.json', transitive: true },
+      ],
+      outputs: [`{workspaceRoot}/runs/${n}/curve`],
     });
   }
   if (trains) {

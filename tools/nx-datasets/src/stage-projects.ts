@@ -2,8 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The pipeline stages a dataset project runs, in order. */
-export type Stage = 'generate' | 'extract' | 'crop' | 'train' | 'evaluate' | 'export';
-export const STAGES: readonly Stage[] = ['generate', 'extract', 'crop', 'train', 'evaluate', 'export'];
+export type Stage = 'generate' | 'extract' | 'crop' | 'train' | 'evaluate' | 'curve' | 'export';
+export const STAGES: readonly Stage[] = ['generate', 'extract', 'crop', 'train', 'evaluate', 'curve', 'export'];
 
 /** Where each stage's code lives: the stage apps stay the code, dataset projects only run them. */
 export const STAGE_ROOTS: Readonly<Record<Stage, string>> = {
@@ -12,6 +12,7 @@ export const STAGE_ROOTS: Readonly<Record<Stage, string>> = {
   crop: 'apps/crop-clips',
   train: 'apps/train',
   evaluate: 'apps/evaluate',
+  curve: 'apps/evaluate',
   export: 'apps/export',
 };
 
