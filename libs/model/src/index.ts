@@ -32,7 +32,7 @@ export { downsample } from './downsample';
 export { createGenerator, type Generator } from './generator';
 export { generatorLayersModel } from './layers-model';
 export { outputClip, createDiscriminator, type Discriminator } from './discriminator';
-export { lpLoss } from './lp-loss';
+export { lpLoss, releaseOvershoot } from './lp-loss';
 export { gradientDifferenceLoss } from './gradient-difference-loss';
 export { adversarialLoss, binaryCrossEntropy, discriminatorLoss } from './adversarial-loss';
 export { generatorLoss, type GeneratorLossParts } from './generator-loss';

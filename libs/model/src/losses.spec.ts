@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { adversarialLoss, binaryCrossEntropy, discriminatorLoss, generatorLoss, gradientDifferenceLoss, lpLoss } from './index';
+import { adversarialLoss, binaryCrossEntropy, discriminatorLoss, generatorLoss, gradientDifferenceLoss, lpLoss, releaseOvershoot } from './index';
 
 beforeAll(async () => {
   await initTestBackend();
@@ -22,6 +22,23 @@ describe('lpLoss', () => {
     // p = 1: (1 + 2) and 3 → 3.
     expect(value(lpLoss(preds, truth, 1))).toBeCloseTo(3, 6);
     tf.dispose([...preds, ...truth]);
+  });
+});
+
+describe('releaseOvershoot', () => {
+  it('clips a prediction only past a black or white target, with no gradient there', () => {
+    // targets: black, black, white, white, mid-grey, black within one 8-bit level (−1 + 1/255·2 < −1 + 1/127.5)
+    const target = tf.tensor1d([-1, -1, 1, 1, 0, -1 + 1 / 255]);
+    const prediction = tf.tensor1d([-1.3, -0.9, 1.2, 0.8, -1.5, -1.1]);
+    const released = releaseOvershoot(prediction, target);
+    expect(Array.from(released.dataSync())).toEqual([-1, expect.closeTo(-0.9, 6), 1, expect.closeTo(0.8, 6), -1.5, -1]);
+    // Lp (p = 2, mean) of the released prediction: (0 + 0.01 + 0 + 0.04 + 2.25 + (1/255)²) / 6.
+    expect(value(lpLoss([released], [target], 2, 'mean'))).toBeCloseTo((0.01 + 0.04 + 2.25 + (1 / 255) ** 2) / 6, 6);
+    // d/dp of Σ (released − target)²: 0 where the overshoot is free, 2·(p − t) elsewhere.
+    const grad = tf.grad((p: tf.Tensor) => tf.sum(tf.square(tf.sub(releaseOvershoot(p, target), target))))(prediction);
+    const expected = [0, 0.2, 0, -0.4, -3, 0];
+    Array.from(grad.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(expected[i], 5));
+    tf.dispose([target, prediction, released, grad]);
   });
 });
 

@@ -41,13 +41,14 @@ export const modelConfigSchema = z.strictObject({
   downsampling: z.enum(DOWNSAMPLINGS),
   predictChange: z.boolean(),
   clipFeedback: z.boolean(),
+  freeOvershoot: z.boolean(),
   batchSize: z.int().min(1).max(4096),
 });
 
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero' };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

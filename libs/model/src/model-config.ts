@@ -140,6 +140,14 @@ export interface ModelConfig {
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
   clipFeedback: boolean;
+  /**
+   * Lp and GDL do not count the error of a prediction past a target at an end of the pixel range
+   * (black or white) beyond that end: every use of a prediction clips it to [-1, 1] there, so
+   * overshooting a black background costs nothing, while falling short of it (a grey haze) does.
+   * Without it a prediction is pulled back to exactly −1 from both sides, and the unavoidable
+   * scatter around it leaves half of the background grey (issue #20).
+   */
+  freeOvershoot: boolean;
   /** Batch size (spec: 8). */
   batchSize: number;
 }
@@ -182,6 +190,7 @@ export const SPEC_PRESET: ModelConfig = {
   downsampling: 'bilinear',
   predictChange: false,
   clipFeedback: false,
+  freeOvershoot: false,
   batchSize: 8,
 };
 

@@ -5,7 +5,7 @@ import type { Generator } from './generator';
 import { downsample } from './downsample';
 import { generatorLoss } from './generator-loss';
 import { gradientDifferenceLoss } from './gradient-difference-loss';
-import { lpLoss } from './lp-loss';
+import { lpLoss, releaseOvershoot } from './lp-loss';
 import { scaleSize, type ModelConfig } from './model-config';
 
 export interface Optimizers {
@@ -149,15 +149,17 @@ export function generatorStep(
   const cost = optimizer.minimize(
     () => {
       const predictions = generator.predictScales(batch.history);
-      let lp = lpLoss(predictions, batch.targets, config.lpExponent, config.lossReduction);
-      let gdl = gradientDifferenceLoss(predictions, batch.targets, config.gdlExponent, config.lossReduction);
+      // What Lp and GDL judge: with freeOvershoot, overshoot past black or white targets is clipped away.
+      const judged = (ps: tf.Tensor4D[], ts: readonly tf.Tensor4D[]) => (config.freeOvershoot ? ps.map((p, k) => releaseOvershoot(p, ts[k]) as tf.Tensor4D) : ps);
+      let lp = lpLoss(judged(predictions, batch.targets), batch.targets, config.lpExponent, config.lossReduction);
+      let gdl = gradientDifferenceLoss(judged(predictions, batch.targets), batch.targets, config.gdlExponent, config.lossReduction);
       let history = batch.history;
       let previous = predictions;
       for (const targets of batch.laterTargets) {
         history = feedBack(history, previous[previous.length - 1], config.clipFeedback);
         previous = generator.predictScales(history);
-        lp = tf.add(lp, lpLoss(previous, targets, config.lpExponent, config.lossReduction));
-        gdl = tf.add(gdl, gradientDifferenceLoss(previous, targets, config.gdlExponent, config.lossReduction));
+        lp = tf.add(lp, lpLoss(judged(previous, targets), targets, config.lpExponent, config.lossReduction));
+        gdl = tf.add(gdl, gradientDifferenceLoss(judged(previous, targets), targets, config.gdlExponent, config.lossReduction));
       }
       if (batch.laterTargets.length) {
         lp = tf.div(lp, batch.laterTargets.length + 1);
