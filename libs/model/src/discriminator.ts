@@ -36,9 +36,10 @@ export function createDiscriminator(config: ModelConfig, seed: number): Discrimi
       // With a variance-preserving initialisation the last layer starts at zero: D answers 0.5 to
       // everything, inside the output clip where gradients flow (random logits of that size land
       // beyond the clip, whose gradient is 0, and D never learns). The port's σ 0.01 gets 0.5 from
-      // vanishing activations instead, and keeps its own init.
+      // vanishing activations instead, and keeps its own init. With `discriminatorOutputStdDev`
+      // its weights are small instead of zero, so the layers below learn from the first step.
       const last = i === scale.fullyConnected.length - 1 && config.initialization !== 'port';
-      const [w, b] = initLayer({ ...init, prefix: `discriminator/scale${k}/fc${i}`, shape: [sizes[i], units], zero: last });
+      const [w, b] = initLayer({ ...init, prefix: `discriminator/scale${k}/fc${i}`, shape: [sizes[i], units], zero: last, zeroStdDev: config.discriminatorOutputStdDev });
       parameters.push(w, b);
       return { weights: w.variable, bias: b.variable };
     });

@@ -148,6 +148,13 @@ export interface ModelConfig {
    * scatter around it leaves half of the background grey (issue #20).
    */
   freeOvershoot: boolean;
+  /**
+   * σ of the discriminator's output layer weights at the start (0: zero, D answers 0.5 to all).
+   * From zero no gradient reaches the layers below it until those weights grow, and the finest
+   * scale's deep stack stayed at chance through short fine-tunes (issue #20); small random
+   * weights (0.01) keep the output near 0.5 and let every layer learn from the first step.
+   */
+  discriminatorOutputStdDev: number;
   /** Batch size (spec: 8). */
   batchSize: number;
 }
@@ -191,6 +198,7 @@ export const SPEC_PRESET: ModelConfig = {
   predictChange: false,
   clipFeedback: false,
   freeOvershoot: false,
+  discriminatorOutputStdDev: 0,
   batchSize: 8,
 };
 

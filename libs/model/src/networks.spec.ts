@@ -42,6 +42,36 @@ function same(a: Float32Array[], b: Float32Array[]): boolean {
   return a.length === b.length && a.every((v, i) => v.length === b[i].length && v.every((x, j) => x === b[i][j]));
 }
 
+describe('discriminatorOutputStdDev', () => {
+  it('starts the output layer at zero (every layer below without gradient) or small and random (every layer learning from step 1)', () => {
+    const lower = (config: ModelConfig) => {
+      const g = createGenerator(config, 1);
+      const d = createDiscriminator(config, 1);
+      const before = values(d.parameters);
+      const batch = prepareBatch(clips(3), config);
+      const { stats } = discriminatorStep({ generator: g, discriminator: d }, createOptimizers(config).discriminator, batch);
+      const after = values(d.parameters);
+      // Which convolution weights of the finest scale moved in the first step.
+      const moved = d.parameters.flatMap((p, i) => (/scale3\/conv\d\/weights$/.test(p.key) ? [!same([before[i]], [after[i]])] : []));
+      const last = d.parameters.find((p) => p.key === 'discriminator/scale3/fc2/weights')?.variable.dataSync() as Float32Array;
+      disposeBatch(batch);
+      g.dispose();
+      d.dispose();
+      return { moved, stats, lastStd: Math.sqrt(Array.from(before[d.parameters.findIndex((p) => p.key === 'discriminator/scale3/fc2/weights')]).reduce((s, x) => s + x * x, 0) / last.length) };
+    };
+    const he = tinyModelConfig({ initialization: 'he', predictChange: true });
+    const zero = lower(he);
+    expect(zero.lastStd).toBe(0);
+    expect(zero.stats.realMean).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(zero.moved.every((m) => !m)).toBe(true);
+    const small = lower({ ...he, discriminatorOutputStdDev: 0.01 });
+    expect(small.lastStd).toBeGreaterThan(0.005);
+    expect(small.lastStd).toBeLessThan(0.015);
+    small.stats.realMean.forEach((m) => expect(Math.abs(m - 0.5)).toBeLessThan(0.05));
+    expect(small.moved.every((m) => m)).toBe(true);
+  });
+});
+
 describe('networks', () => {
   it('predicts one frame per scale, coarse to fine, and D one probability per scale', () => {
     const g = createGenerator(tiny, 1);

@@ -37,6 +37,8 @@ export interface LayerInit {
   seed: number;
   /** Start at exactly zero (weights and bias), e.g. the last layer of a change-predicting scale. */
   zero?: boolean;
+  /** With `zero`: weights from a normal of this σ instead (biases still zero). */
+  zeroStdDev?: number;
 }
 
 /**
@@ -48,7 +50,10 @@ export function initLayer(init: LayerInit): [Parameter, Parameter] {
   const units = shape[shape.length - 1];
   const weightKey = `${prefix}/weights`;
   const biasKey = `${prefix}/bias`;
-  if (init.zero) return [{ key: weightKey, variable: tf.variable(tf.zeros(shape), true) }, { key: biasKey, variable: tf.variable(tf.zeros([units]), true) }];
+  if (init.zero) {
+    const weights = init.zeroStdDev ? tf.randomNormal(shape, 0, init.zeroStdDev, 'float32', keySeed(seed, weightKey)) : tf.zeros(shape);
+    return [{ key: weightKey, variable: tf.variable(weights, true) }, { key: biasKey, variable: tf.variable(tf.zeros([units]), true) }];
+  }
   const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const fanOut = (fanIn / shape[shape.length - 2]) * units;
   const uniform = (key: string, s: number[], limit: number) => ({ key, variable: tf.variable(tf.randomUniform(s, -limit, limit, 'float32', keySeed(seed, key)), true) });
