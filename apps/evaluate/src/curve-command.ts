@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { BACKEND_OPTIONS, createProgress, numberOption, stringValues, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { listFrameFolders } from '@nextframe/data';
 import { UsageError } from '@nextframe/errors';
 import { acquireRunLock } from '@nextframe/files';
@@ -27,16 +27,14 @@ stages.curve.heldout names.`,
     'clips-per-video': { type: 'string', valueName: 'N', description: 'clips per test video, starts spread evenly over it', defaultText: '1' },
     out: { type: 'string', short: 'o', valueName: 'DIR', description: 'where the curve goes', defaultText: 'runs/<first run>/curve' },
     manifest: { type: 'string', short: 'm', valueName: 'NAME', description: 'runs and held-out frames of data-manifests/NAME.json (stages.curve)' },
-    backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
-    threads: { type: 'string', valueName: 'N', description: 'threads of the backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
+    ...BACKEND_OPTIONS,
   },
   examples: ['nextframe curve --manifest mnist-curve', 'nextframe curve -n mine,mine-adversarial -t data/mine/frames/test -r 4 --clips-per-video 3'],
   run: runCurve,
 };
 
 async function runCurve(parsed: ParsedCommand): Promise<number> {
-  const v = parsed.values as Record<string, string | boolean | undefined>;
-  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+  const str = stringValues(parsed);
   let root = process.cwd();
   let names = str('name')?.split(',').map((n) => n.trim()).filter(Boolean);
   let testDir = str('test_dir');

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadTrainedModel } from '@nextframe/checkpoints';
-import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { BACKEND_OPTIONS, createProgress, numberOption, stringValues, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { listFrameFolders } from '@nextframe/data';
 import { UsageError } from '@nextframe/errors';
 import { acquireRunLock, createStagingDir, removeStaleStagingDirs } from '@nextframe/files';
@@ -36,16 +36,14 @@ memory (a 1920×1080 frame through the paper network does not fit in wasm's 4 Gi
     'moving-threshold': { type: 'string', valueName: 'X', description: 'a pixel is moving when it changes by more than X (0–1) from the last input', defaultText: '0.1' },
     'clips-per-video': { type: 'string', valueName: 'N', description: 'clips per test video, starts spread evenly over it (1: from its first frame)', defaultText: '1' },
     tile: { type: 'string', valueName: 'PX', description: 'predict large frames in tiles of this side; 0: always whole frames', defaultText: String(DEFAULT_TILE_SIZE) },
-    backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
-    threads: { type: 'string', valueName: 'N', description: 'threads of the wasm backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
+    ...BACKEND_OPTIONS,
   },
   examples: ['nextframe evaluate -n mine -t data/mine/frames/test -r 16', 'nextframe evaluate -n demo-adversarial -t data/demo/frames/test --compare demo'],
   run: runEvaluate,
 };
 
 async function runEvaluate(parsed: ParsedCommand): Promise<number> {
-  const v = parsed.values as Record<string, string | boolean | undefined>;
-  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+  const str = stringValues(parsed);
   let name = str('name');
   let testDir = str('test_dir');
   let root = process.cwd();

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadTrainedModel } from '@nextframe/checkpoints';
-import { numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { numberOption, stringValues, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { NextframeError, UsageError, guardWrite } from '@nextframe/errors';
 import { createStagingDir, type StagingDir } from '@nextframe/files';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
@@ -47,8 +47,7 @@ starts one on 127.0.0.1 and prints the URL.`,
 };
 
 async function runExport(parsed: ParsedCommand): Promise<number> {
-  const v = parsed.values as Record<string, string | boolean | undefined>;
-  const str = (key: string) => (typeof v[key] === 'string' ? (v[key] as string) : undefined);
+  const str = stringValues(parsed);
   const name = str('name');
   const checkpointDir = str('checkpoint');
   const out = str('out');
@@ -103,7 +102,7 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
       ? `export: ${clips.length} sample clip${clips.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), sample as string) || '.'} (${clips.map((c) => c.name).join(', ')})\n`
       : `export: no sample clips (${sampleClips === 0 ? '--sample-clips 0' : "the run names no test frames that exist here"}; --sample FRAMES adds some); the page predicts video files\n`,
   );
-  if (!v.serve) return 0;
+  if (!parsed.values.serve) return 0;
   const server = await serveFolder(target, port).catch((error: NodeJS.ErrnoException) => {
     throw new NextframeError(`cannot serve on 127.0.0.1:${port} (${error.code ?? error.message})`, { file: out });
   });

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { BACKEND_OPTIONS, createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { UsageError } from '@nextframe/errors';
 import { findWorkspaceRoot, loadManifest, datasetLayout } from '@nextframe/manifest';
 import { PRESETS, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
@@ -31,8 +31,7 @@ Configuration: flags override the manifest's stages.train, which overrides the p
     'batch-size': { type: 'string', valueName: 'N', description: 'clips per batch', defaultText: '8' },
     history: { type: 'string', valueName: 'N', description: 'input frames (the clips must hold N + 1)', defaultText: '4' },
     seed: { type: 'string', valueName: 'S', description: 'seeds initial weights and data order', defaultText: '0' },
-    backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
-    threads: { type: 'string', valueName: 'N', description: 'threads of the wasm backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
+    ...BACKEND_OPTIONS,
     set: { type: 'string', multiple: true, valueName: 'FIELD=VALUE', description: 'override a model/loss/optimiser field (repeatable)' },
     load_path: { type: 'string', short: 'l', aliases: ['load-path'], valueName: 'DIR', description: 'start from the weights of this checkpoint folder' },
     resume: { type: 'boolean', description: 'continue from the newest checkpoint of this run' },

@@ -1,4 +1,17 @@
 import { UsageError } from '@nextframe/errors';
+import type { OptionSpec, ParsedCommand } from './command';
+
+/** `--backend` and `--threads`, as every command that computes takes them. */
+export const BACKEND_OPTIONS: Record<'backend' | 'threads', OptionSpec> = {
+  backend: { type: 'string', valueName: 'NAME', description: 'auto, tensorflow, wasm or cpu (env NEXTFRAME_BACKEND)', defaultText: 'auto' },
+  threads: { type: 'string', valueName: 'N', description: 'threads of the backend (env NEXTFRAME_THREADS)', defaultText: 'all cores' },
+};
+
+/** The string value of an option, or undefined (absent, or a boolean flag). */
+export function stringValues(parsed: ParsedCommand): (key: string) => string | undefined {
+  const values = parsed.values as Record<string, unknown>;
+  return (key) => (typeof values[key] === 'string' ? (values[key] as string) : undefined);
+}
 
 /** A number option: `--fps 12.5`; a clear usage error for anything else. */
 export function numberOption(
