@@ -27,7 +27,7 @@ describe('nextframe', () => {
   it('rejects an unknown command with exit code 2', () => {
     const result = nextframe('extrakt');
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe("error: unknown command 'extrakt' (commands: extract, crop, train, evaluate, compare, export)\n");
+    expect(result.stderr).toBe("error: unknown command 'extrakt' (commands: extract, crop, train, evaluate, compare, curve, export)\n");
   });
 
   it('prints its version', () => {

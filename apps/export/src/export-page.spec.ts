@@ -13,7 +13,7 @@ import { useTempDir } from '@nextframe/files/testing';
 import { createGenerator, predictRecursively, serializeCheckpoint, type Generator, type ModelConfig } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { resolveFfmpeg } from '@nextframe/media';
-import { initTestBackend } from '@nextframe/tf-backend/testing';
+import { initTestBackend, withoutOneDnnNotice } from '@nextframe/tf-backend/testing';
 import { serveFolder } from './serve-folder';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
@@ -62,7 +62,7 @@ async function saveTinyRun(root: string): Promise<void> {
 /** `nextframe export ARGS --out web` in `root` (it must succeed), then web/ served on a free port. */
 async function exportAndServe(root: string, ...args: string[]) {
   const exported = spawnSync(process.execPath, [BIN, 'export', ...args, '--out', 'web'], { cwd: root, encoding: 'utf8' });
-  expect(exported.stderr).not.toMatch(/error/i);
+  expect(withoutOneDnnNotice(exported.stderr)).not.toMatch(/error/i);
   expect(exported.status).toBe(0);
   return { stdout: exported.stdout, server: await serveFolder(path.join(root, 'web')) };
 }

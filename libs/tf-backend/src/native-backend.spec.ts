@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { nativeTensorFlowBuilt } from './testing';
+import { nativeTensorFlowBuilt, withoutOneDnnNotice } from './testing';
 import { tensorflowOneDnnDefault } from './native-env';
 import { nativeTurnedOff } from './native-build';
 
@@ -60,6 +60,7 @@ const ONEDNN_NOTICE = [/^WARNING: All log messages before absl::InitializeLog\(\
     const lines = one.stderr.split('\n').filter(Boolean);
     expect(lines.length).toBe(onByDefault ? 2 : 0);
     lines.forEach((line, i) => expect(line).toMatch(ONEDNN_NOTICE[i]));
+    expect(withoutOneDnnNotice(one.stderr).trim()).toBe('');
     const quiet = start({ threads: 1, env: { TF_ENABLE_ONEDNN_OPTS: '0' } });
     expect(quiet.stderr).toBe('');
   });
