@@ -63,13 +63,15 @@ export async function learningCurve(options: CurveOptions): Promise<LearningCurv
 
 async function evaluateCheckpoint(item: { run: string; step: number; folder: string }, options: CurveOptions): Promise<CachedPoint> {
   const file = path.join(options.outDir, 'points', item.run, `${stepName(item.step)}.json`);
-  const checkpoint = await loadCheckpointFolder(item.folder);
-  const extra = checkpoint.manifest.extra as { savedAt?: number; trainingSeconds?: number };
+  // checkpoint.json alone tells whether the kept point still holds; the weights load only to evaluate.
+  const manifest = JSON.parse(await fs.readFile(path.join(item.folder, 'checkpoint.json'), 'utf8')) as { extra?: { savedAt?: number; trainingSeconds?: number } };
+  const extra = manifest.extra ?? {};
   const savedAt = Number(extra.savedAt ?? 0);
   const previous = await fs.readFile(file, 'utf8').then((text) => JSON.parse(text) as CachedPoint, () => undefined);
   const same = (p: CachedPoint) =>
     p.savedAt === savedAt && p.testDir === options.testDir && p.recursions === options.recursions && p.clipsPerVideo === options.clipsPerVideo;
   if (previous && same(previous)) return previous;
+  const checkpoint = await loadCheckpointFolder(item.folder);
   const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'nextframe-curve-'));
   try {
     const report = await evaluateRun({
