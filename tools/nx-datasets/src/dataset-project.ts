@@ -94,6 +94,14 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
     '{workspaceRoot}/tsconfig.json',
   ];
   const ffmpeg = { runtime: `${FINGERPRINT} ffmpeg` };
+  // A stage that predicts with trained checkpoints on extracted frames (evaluate, curve).
+  const predictionInputs = (stage: 'evaluate' | 'curve') => [
+    ...code(stage),
+    manifest(`stages.${stage}`),
+    { env: 'NEXTFRAME_BACKEND' },
+    { dependentTasksOutputFiles: '**/checkpoint.json', transitive: true },
+    { dependentTasksOutputFiles: '**/index.json', transitive: true },
+  ];
   const targets: Record<string, TargetConfiguration> = {};
 
   if (facts.hasGenerators) {
@@ -148,13 +156,7 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
       command: `${CLI} evaluate --manifest=${n}`,
       description: `recursive predictions of ${facts.evaluatedRuns.join(' and ')} on data/${n}/frames/test → runs/${n}/eval/report.html`,
       dependsOn: ['extract', ...trainingOf(options)],
-      inputs: [
-        ...code('evaluate'),
-        manifest('stages.evaluate'),
-        { env: 'NEXTFRAME_BACKEND' },
-        { dependentTasksOutputFiles: '**/checkpoint.json', transitive: true },
-        { dependentTasksOutputFiles: '**/index.json', transitive: true },
-      ],
+      inputs: predictionInputs('evaluate'),
       outputs: [`{workspaceRoot}/runs/${n}/eval`],
     });
   }
@@ -164,13 +166,7 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
       command: `${CLI} curve --manifest=${n}`,
       description: `every checkpoint of ${runsOf(facts).map((r) => `runs/${r}`).join(' and ')} on data/${facts.curveHeldout ?? '<heldout>'}/frames/test → runs/${n}/curve/report.html, curve.png`,
       dependsOn: ['train', ...(heldout ? [{ projects: [(options.projectNameOf ?? ((d: string) => d))(heldout.name)], target: 'extract' }] : [])],
-      inputs: [
-        ...code('curve'),
-        manifest('stages.curve'),
-        { env: 'NEXTFRAME_BACKEND' },
-        { dependentTasksOutputFiles: '**/checkpoint.json', transitive: true },
-        { dependentTasksOutputFiles: '**/index.json', transitive: true },
-      ],
+      inputs: predictionInputs('curve'),
       outputs: [`{workspaceRoot}/runs/${n}/curve`],
     });
   }
