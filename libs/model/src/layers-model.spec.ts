@@ -12,7 +12,8 @@ const history = (h: number, w: number, channels: number, seed: number) => tf.ran
 
 describe('generatorLayersModel', () => {
   it.each([
-    ['predictChange with residual scales (small, the demo)', { predictChange: true, residualScales: true }],
+    ['predictChange with residual scales (small)', { predictChange: true, residualScales: true }],
+    ['predictChange with changeScale 2 (the demo)', { predictChange: true, residualScales: true, changeScale: 2 }],
     ['plain residual scales (the paper)', { predictChange: false, residualScales: true }],
     ['no residual scales', { predictChange: false, residualScales: false }],
   ])('predicts what the generator predicts: %s', async (_label, overrides) => {

@@ -11,7 +11,8 @@ import type { Generator } from './generator';
  *   exactly as the generator does;
  * - the last input frame (`predictChange`): a fixed 1×1 Conv2D whose kernel picks its 3 channels
  *   (weights 0 and 1, so exact), and its negative the same way with −1;
- * - convolutions: Conv2D `same` with ReLU, the last of each scale tanh; sums: Add; Concatenate.
+ * - convolutions: Conv2D `same` with ReLU, the last of each scale tanh (times `changeScale`: a
+ *   fixed 1×1 Conv2D); sums: Add; Concatenate.
  * Only `downsampling: 'area'` has a standard layer; the port's bilinear downsampling is refused.
  */
 export function generatorLayersModel(generator: Generator): tf.LayersModel {
@@ -25,12 +26,14 @@ export function generatorLayersModel(generator: Generator): tf.LayersModel {
   const input = tf.input({ shape: [null, null, channels], name: 'history' });
   // Weights are set once the model is built (setWeights copies them; nothing is left to dispose).
   const assignments: { name: string; tensors: () => tf.Tensor[]; temporary: boolean }[] = [];
-  const pick = (name: string, sign: 1 | -1) => {
-    const kernel = tf.buffer([1, 1, channels, 3]);
-    for (let c = 0; c < 3; c++) kernel.set(sign, 0, 0, channels - 3 + c, c);
+  // A fixed 1×1 Conv2D that multiplies the last 3 of `inputs` channels by `factor` (0 and factor: exact for powers of 2).
+  const fixed = (name: string, inputs: number, factor: number) => {
+    const kernel = tf.buffer([1, 1, inputs, 3]);
+    for (let c = 0; c < 3; c++) kernel.set(factor, 0, 0, inputs - 3 + c, c);
     assignments.push({ name, tensors: () => [kernel.toTensor()], temporary: true });
     return tf.layers.conv2d({ name, filters: 3, kernelSize: 1, useBias: false, trainable: false });
   };
+  const pick = (name: string, sign: 1 | -1) => fixed(name, channels, sign);
   const framesAt: tf.SymbolicTensor[] = [];
   let previous: tf.SymbolicTensor | undefined;
   config.generator.forEach((scale, k) => {
@@ -49,6 +52,7 @@ export function generatorLayersModel(generator: Generator): tf.LayersModel {
       const last = i === scale.kernelSizes.length - 1;
       x = tf.layers.conv2d({ name, filters: scale.featureMaps[i + 1], kernelSize, padding: 'same', activation: last ? 'tanh' : 'relu' }).apply(x) as tf.SymbolicTensor;
     });
+    if (config.predictChange && config.changeScale !== 1) x = fixed(`scale${k}_change_scale`, 3, config.changeScale).apply(x) as tf.SymbolicTensor;
     let out: tf.SymbolicTensor;
     if (!config.predictChange) {
       out = config.residualScales && upsampled ? (tf.layers.add({ name: `scale${k}_prediction` }).apply([upsampled, x]) as tf.SymbolicTensor) : x;

@@ -136,6 +136,14 @@ export interface ModelConfig {
    */
   predictChange: boolean;
   /**
+   * With `predictChange`, the last layer of each scale outputs `changeScale · tanh(z)`. A pixel in
+   * [-1, 1] that goes from black to white changes by +2, but tanh alone stops short of ±1: a stroke
+   * that moves onto black could then only be half lit by the finest scale, and the coarse scales'
+   * blurry change cannot make up the rest at a thin stroke. 2 covers every change (issue #20); 1 is
+   * plain tanh, as before.
+   */
+  changeScale: number;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -196,6 +204,7 @@ export const SPEC_PRESET: ModelConfig = {
   initBias: 0.1,
   downsampling: 'bilinear',
   predictChange: false,
+  changeScale: 1,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

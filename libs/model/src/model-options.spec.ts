@@ -108,6 +108,28 @@ describe('predictChange', () => {
   });
 });
 
+describe('changeScale', () => {
+  it.each([
+    [1, 1],
+    [2, 2],
+  ])('with changeScale %d a saturated last layer changes a pixel by %d (black to white needs +2)', (changeScale, expected) => {
+    const config = tinyModelConfig({ predictChange: true, initialization: 'he', downsampling: 'area', changeScale });
+    const g = createGenerator(config, 1);
+    // The coarser scales' last layers stay at zero (no change); the finest one's bias saturates tanh at +1.
+    const finestBias = g.parameters.find((p) => p.key === `generator/scale${config.generator.length - 1}/conv${config.generator.at(-1)!.kernelSizes.length - 1}/bias`)!;
+    finestBias.variable.assign(tf.fill(finestBias.variable.shape, 20));
+    const history = tf.fill([1, 16, 16, 12], -1) as tf.Tensor4D; // black history
+    const before = tf.memory().numTensors;
+    const scales = g.predictScales(history);
+    expect(Array.from(scales.at(-1)!.dataSync()).every((v) => v === -1 + expected)).toBe(true);
+    expect(Array.from(scales[0].dataSync()).every((v) => v === -1)).toBe(true);
+    tf.dispose(scales);
+    expect(tf.memory().numTensors).toBe(before);
+    history.dispose();
+    g.dispose();
+  });
+});
+
 describe('clipFeedback', () => {
   const frame = (seed: number): Frame8 => ({ data: Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 37 + seed * 101) % 256), width: 16, height: 16 });
   const history = [frame(1), frame(2), frame(3), frame(4)];
