@@ -71,7 +71,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
           const layerOutput = () => {
             const z = tf.add(tf.conv2d(x, layer.weights as tf.Tensor4D, 1, 'same'), layer.bias) as tf.Tensor4D;
             if (i < layers.length - 1) return tf.relu(z);
-            return config.predictChange && config.changeScale !== 1 ? tf.mul(tf.tanh(z), config.changeScale) : tf.tanh(z);
+            return config.predictChange && config.changeScale !== 1 ? (tf.mul(tf.tanh(z), config.changeScale) as tf.Tensor4D) : tf.tanh(z);
           };
           if (!options.releaseEarly) {
             x = layerOutput();
