@@ -30,6 +30,12 @@ describe('nextframe', () => {
     expect(result.stderr).toBe("error: unknown command 'extrakt' (commands: extract, crop, train, evaluate, compare, curve, export)\n");
   });
 
+  it('rejects a stray argument (a second FIELD=VALUE after one --set) with exit code 2, before any work', () => {
+    const result = nextframe('train', '--clips', 'no-such-clips', '-n', 'x', '--set', 'lpWeight=1', 'gdlWeight=0');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("error: train: unexpected argument 'gdlWeight=0' (each --set takes one FIELD=VALUE: --set gdlWeight=0)");
+  });
+
   it('prints its version', () => {
     expect(nextframe('--version').stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });

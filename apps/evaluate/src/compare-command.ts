@@ -10,6 +10,7 @@ export const compareCommand: Command = {
   name: 'compare',
   summary: 'Print PSNR, sharpness difference and SSIM of predicted frames against true ones, as JSON.',
   usage: 'nextframe compare PRED TRUTH',
+  positionals: 'PRED TRUTH',
   details: `
 PRED and TRUTH are two images, or two folders of frames matched by natural sort order (frame2
 before frame10); both must hold the same number of frames of the same sizes. PSNR is given in the

@@ -18,6 +18,7 @@ export const extractCommand: Command = {
   name: 'extract',
   summary: 'Extract the frames of videos: one folder of PNG frames per video.',
   usage: 'nextframe extract <video...> --out DIR [options]\n       nextframe extract --manifest NAME [options]',
+  positionals: '<video...>',
   details: `
 Each video becomes DIR/<file base name>/ (or DIR/train/<name>/ and DIR/test/<name>/ with
 --test-fraction), written to a temp folder and renamed when complete. DIR/index.json records

@@ -11,7 +11,9 @@ const spec: CommandSpec = {
     'train-dir': { type: 'string', short: 't', aliases: ['train_dir'], description: 'frames' },
     overwrite: { type: 'boolean', short: 'o', description: 'replace' },
     'test-only': { type: 'boolean', short: 'T', description: 'test only' },
+    set: { type: 'string', multiple: true, description: 'FIELD=VALUE' },
   },
+  positionals: '<frames...>',
   examples: ['nextframe crop -n 10'],
 };
 
@@ -35,6 +37,16 @@ describe('parseCommand', () => {
     expect(() => parseCommand(spec, ['--num-clip', '5'])).toThrow(UsageError);
     expect(() => parseCommand(spec, ['--num-clip', '5'])).toThrow("crop: unknown option '--num-clip' (see nextframe crop --help)");
     expect(() => parseCommand(spec, ['-n'])).toThrow(UsageError);
+  });
+
+  it('rejects stray arguments unless the command takes positionals', () => {
+    const noPositionals: CommandSpec = { ...spec, positionals: undefined };
+    expect(() => parseCommand(noPositionals, ['--set', 'a=b', 'c=d'])).toThrow(
+      "crop: unexpected argument 'c=d' (each --set takes one FIELD=VALUE: --set c=d) (see nextframe crop --help)",
+    );
+    expect(() => parseCommand(noPositionals, ['-n', '5', 'extra'])).toThrow("crop: unexpected argument 'extra' (see nextframe crop --help)");
+    expect(parseCommand(noPositionals, ['--set', 'a=b', '--set', 'c=d']).values.set).toEqual(['a=b', 'c=d']);
+    expect(parseCommand(spec, ['--set', 'a=b', 'c=d']).positionals).toEqual(['c=d']);
   });
 });
 

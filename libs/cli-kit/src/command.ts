@@ -26,6 +26,11 @@ export interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Accept options this spec does not list (placeholder commands). */
   allowUnknownOptions?: boolean;
+  /**
+   * What the command takes besides options (`<video...>`, `PRED TRUTH`). Without it an argument
+   * that is not an option is a usage error: `--set a=b c=d` must not silently drop `c=d`.
+   */
+  positionals?: string;
   /** Example command lines for the help. */
   examples?: readonly string[];
 }
@@ -42,7 +47,7 @@ const COMMON: Record<string, OptionSpec> = {
   verbose: { type: 'boolean', description: 'print stack traces and tool output on errors' },
 };
 
-/** Parse `argv` (without `node` and the script) against a command's options; unknown options are errors. */
+/** Parse `argv` (without `node` and the script) against a command's options; unknown options and stray arguments are errors. */
 export function parseCommand(spec: CommandSpec, argv: readonly string[]): ParsedCommand {
   const all = { ...COMMON, ...spec.options };
   const config: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
@@ -67,6 +72,11 @@ export function parseCommand(spec: CommandSpec, argv: readonly string[]): Parsed
     parsed = parseArgs({ args: [...argv], options: config, allowPositionals: true, strict: !spec.allowUnknownOptions });
   } catch (error) {
     throw new UsageError(`${spec.name}: ${cleanParseError((error as Error).message)} (see nextframe ${spec.name} --help)`);
+  }
+  if (!spec.positionals && parsed.positionals.length > 0) {
+    const stray = parsed.positionals[0];
+    const hint = stray.includes('=') ? ` (each --set takes one FIELD=VALUE: --set ${stray})` : '';
+    throw new UsageError(`${spec.name}: unexpected argument '${stray}'${hint} (see nextframe ${spec.name} --help)`);
   }
   const values: ParsedCommand['values'] = {};
   for (const [key, value] of Object.entries(parsed.values)) {
