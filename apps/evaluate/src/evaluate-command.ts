@@ -18,8 +18,9 @@ export const evaluateCommand: Command = {
   details: `
 For each test video: its first history frames go in, -r frames are predicted recursively (each
 prediction replaces the oldest input) and compared with the true frames: PSNR, sharpness
-difference, SSIM and PSNR inside moving areas per recursion step, for the model, for copying the
-last input frame, and for --compare RUN. Writes runs/NAME/eval/metrics.json, clips/<video>.png
+difference, SSIM and PSNR inside moving areas per recursion step, for the model, for the three
+trivial predictors (copying the last input frame, a blank frame, the mean of the inputs) and for
+--compare RUN. Writes runs/NAME/eval/metrics.json, clips/<video>.png
 strips (inputs | predictions | truth), plots/<metric>.svg and a self-contained report.html.
 
 Also clips/<video>.gif: the inputs, then prediction | truth per step, animated (ffmpeg).
