@@ -239,6 +239,9 @@ describe('runTraining', () => {
     expect(await oneLineOf(runTraining(options('rollout', { model: { ...tiny, rolloutSteps: 2 } })))).toBe(
       `${clipsDir}: holds 32x32x5 clips but the model needs 32x32x6 (patch 32, history 4 + 2, rollout 2: crop with --history 5)`,
     );
+    const noTests = path.join(tempDir(), 'no-test-frames');
+    expect(await oneLineOf(runTraining(options('notest', { testDir: noTests, testFreq: 1000 })))).toBe(`${noTests}: no such folder`);
+    await expect(fs.readdir(path.join(tempDir(), 'runs', 'notest'))).rejects.toThrow('ENOENT');
     await runTraining(options('again', { steps: 1 }));
     expect(await oneLineOf(runTraining(options('again', { steps: 2 })))).toMatch(/again: already holds checkpoints: use --resume to continue, or -O\/--overwrite to start over$/);
     const other = resolveModelConfig('paper');

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { ClipStore, clipBatchToTensor, type EpochBatch } from '@nextframe/data';
+import { ClipStore, clipBatchToTensor, listFrameFolders, type EpochBatch } from '@nextframe/data';
 import { NextframeError, guardWrite } from '@nextframe/errors';
 import { acquireRunLock, removeStaleStagingDirs } from '@nextframe/files';
 import {
@@ -61,6 +61,8 @@ export async function runTraining(options: TrainOptions, hooks: TrainingHooks = 
   const store = await openClips(options);
   const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
   try {
+    // A missing test folder fails now, not at the first test thousands of steps in.
+    if (options.testDir) await listFrameFolders(options.testDir);
     // One writer per run folder: a second `train -n same` is refused, naming the first.
     const lock = await acquireRunLock(path.join(options.runDir, TRAIN_LOCK), `nextframe train -n ${options.name}`);
     try {
