@@ -203,19 +203,14 @@ describe('runTraining', () => {
   });
 
   it('refuses a second writer of the same run in one line naming the first', async () => {
-    let second: string | undefined;
+    let second: Promise<string> | undefined;
     // While a run holds the lock, a second one (started from its first step) is refused.
-    const holding = runTraining(options('busy2', { steps: 3 }), {
+    await runTraining(options('busy2', { steps: 3 }), {
       onStep: (step) => {
-        if (step === 1 && second === undefined) {
-          second = 'pending';
-          void oneLineOf(runTraining(options('busy2', { steps: 3, resume: true }))).then((line) => (second = line));
-        }
+        if (step === 1 && second === undefined) second = oneLineOf(runTraining(options('busy2', { steps: 3, resume: true })));
       },
     });
-    await holding;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(second).toMatch(new RegExp(`^${path.join(tempDir(), 'runs', 'busy2')}: is in use by nextframe train -n busy2 \\(pid ${process.pid}, since `));
+    expect(await second).toMatch(new RegExp(`^${path.join(tempDir(), 'runs', 'busy2')}: is in use by nextframe train -n busy2 \\(pid ${process.pid}, since `));
     // Released at the end: the run can be resumed.
     await runTraining(options('busy2', { steps: 4, resume: true }));
   });
