@@ -202,6 +202,14 @@ describe('runTraining', () => {
     expect(fineTuned.tensors.some((t: { group: string }) => t.group === 'discriminator')).toBe(true);
   });
 
+  it("keeps the adversarial fine-tune's starting checkpoint whatever modelSaveFreq and keepLast say", async () => {
+    // Step 3 is off the save frequency (2) and older than the newest keepLast (1): saved and kept all the same.
+    const run = options('pinned', { adversarial: false, steps: 6, modelSaveFreq: 2, keepLast: 1, adversarialFineTune: { fromStep: 3 } });
+    await runTraining(run);
+    // Step 2 stays as the first of its keepEveryHours window; step 4 goes.
+    expect(await fs.readdir(path.join(run.runDir, 'checkpoints'))).toEqual(['step-000000002', 'step-000000003', 'step-000000006']);
+  });
+
   it('refuses a second writer of the same run in one line naming the first', async () => {
     let second: Promise<string> | undefined;
     // While a run holds the lock, a second one (started from its first step) is refused.

@@ -224,7 +224,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
         },
       });
       session.saved = await checkpoints.save(content);
-      await checkpoints.prune(options.keepLast, options.keepEveryHours);
+      await checkpoints.prune(options.keepLast, options.keepEveryHours, pinnedSteps(options));
     };
     return session;
   } catch (error) {
@@ -302,7 +302,7 @@ async function trainSteps(session: TrainingSession): Promise<TrainingResult> {
       }
       if (step % options.summaryFreq === 0) await session.record(outcome.scalars);
       if (step % options.testFreq === 0) await session.test();
-      if (step % options.modelSaveFreq === 0) await session.checkpoint();
+      if (step % options.modelSaveFreq === 0 || pinnedSteps(options).includes(step)) await session.checkpoint();
       if (hooks.shouldStop?.()) {
         reason = 'stopped';
         break;
@@ -418,4 +418,9 @@ function batchQuality(generator: Generator, batch: TrainingBatch): { psnr: numbe
     sharpness.push(sharpnessDifference(p, t));
   }
   return { psnr: summarize(psnrs).mean, sharpnessDifference: summarize(sharpness).mean };
+}
+
+/** Checkpoints the run must save and never prune: the step an adversarial fine-tune starts from, whatever modelSaveFreq and keepLast say. */
+export function pinnedSteps(options: Pick<TrainOptions, 'adversarialFineTune'>): number[] {
+  return options.adversarialFineTune ? [options.adversarialFineTune.fromStep] : [];
 }

@@ -28,10 +28,10 @@ export class CheckpointStore {
     return loadCheckpointFolder(path.join(this.dir, `step-${String(steps[steps.length - 1]).padStart(9, '0')}`));
   }
 
-  /** Keep the newest `keepLast`, and the first checkpoint saved in each `everyHours` window. */
-  async prune(keepLast: number, everyHours: number): Promise<void> {
+  /** Keep the newest `keepLast`, the first checkpoint saved in each `everyHours` window, and the steps in `pinned`. */
+  async prune(keepLast: number, everyHours: number, pinned: readonly number[] = []): Promise<void> {
     const steps = await this.steps();
-    const keep = new Set(steps.slice(-keepLast));
+    const keep = new Set([...steps.slice(-keepLast), ...pinned]);
     const windows = new Set<number>();
     for (const step of steps) {
       const saved = await this.savedAt(step);

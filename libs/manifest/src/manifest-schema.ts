@@ -107,7 +107,7 @@ export const trainStageSchema = z.strictObject({
   keepLast: z.int().min(1).optional(),
   model: z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (see nextframe train --print-config)'),
   adversarialFineTune: z
-    .strictObject({ fromStep: z.int().min(1).describe("the main run's checkpoint to start from (keep it: modelSaveFreq must reach it)") })
+    .strictObject({ fromStep: z.int().min(1).describe("the main run's checkpoint to start from (saved and kept whatever modelSaveFreq and keepLast say)") })
     .optional()
     .describe(
       'after the main (non-adversarial) run, also train runs/<name>-adversarial: its generator from the main run at fromStep, a fresh discriminator, adversarially up to the same number of steps',
