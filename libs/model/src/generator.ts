@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { scaleSize, type ModelConfig } from './model-config';
 import { downsample } from './downsample';
 import { initLayer, type Parameter } from './parameters';
+import { warpBilinear } from './warp';
 
 export interface Generator {
   config: ModelConfig;
@@ -24,6 +25,12 @@ interface ConvLayer {
   bias: tf.Variable;
 }
 
+/** The last layer's output channels: 2 (flow) or 5 (flow and change) with flowPx, else the config's. */
+function outputChannels(config: ModelConfig, configured: number): number {
+  if (config.flowPx <= 0) return configured;
+  return config.predictChange ? 5 : 2;
+}
+
 /**
  * The multi-scale generator (paper §2, spec "Generator"): scale 0 sees the history resized to
  * its size; scale k > 0 sees it with the upsampled prediction of scale k − 1. SAME convolutions
@@ -32,17 +39,19 @@ interface ConvLayer {
  */
 export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
+  const flow = config.flowPx > 0;
   const scales: ConvLayer[][] = config.generator.map((scale, k) =>
     scale.kernelSizes.map((kernel, i) => {
+      const last = i === scale.kernelSizes.length - 1;
       const [w, b] = initLayer({
         prefix: `generator/scale${k}/conv${i}`,
-        shape: [kernel, kernel, scale.featureMaps[i], scale.featureMaps[i + 1]],
+        shape: [kernel, kernel, scale.featureMaps[i], last ? outputChannels(config, scale.featureMaps[i + 1]) : scale.featureMaps[i + 1]],
         initialization: config.initialization,
         stdDev: config.initStdDev,
         bias: config.initBias,
         seed,
-        // A change-predicting scale starts by predicting no change.
-        zero: config.predictChange && i === scale.kernelSizes.length - 1,
+        // A change- or flow-predicting scale starts by predicting no change (copy-last).
+        zero: (config.predictChange || flow) && last,
       });
       parameters.push(w, b);
       return { weights: w.variable, bias: b.variable };
@@ -51,6 +60,49 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   const count = scales.length;
   const multiple = 2 ** (count - 1);
 
+  /** One scale's convolutions; the last is linear with flowPx (tanh per part in flowOutput), else tanh (× changeScale). */
+  const convStack = (layers: ConvLayer[], input: tf.Tensor4D, releaseEarly: boolean, keep: tf.Tensor[]): tf.Tensor4D => {
+    let x = input;
+    layers.forEach((layer, i) => {
+      const layerOutput = () => {
+        const z = tf.add(tf.conv2d(x, layer.weights as tf.Tensor4D, 1, 'same'), layer.bias) as tf.Tensor4D;
+        if (i < layers.length - 1) return tf.relu(z);
+        if (flow) return z;
+        return config.predictChange && config.changeScale !== 1 ? (tf.mul(tf.tanh(z), config.changeScale) as tf.Tensor4D) : tf.tanh(z);
+      };
+      if (!releaseEarly) {
+        x = layerOutput();
+        return;
+      }
+      const next = tf.tidy(layerOutput);
+      if (!keep.includes(x)) x.dispose();
+      x = next;
+    });
+    return x;
+  };
+
+  /**
+   * flowPx: the scale's flow is the coarser flow upsampled (×2: in this scale's pixels) plus
+   * flowPx·tanh of the first 2 output channels; the prediction is the last frame warped by it,
+   * plus, with predictChange, a change built across scales as without flow.
+   */
+  const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }) => {
+    const [flowZ, changeZ] = config.predictChange ? tf.split(z, [2, 3], 3) : [z, undefined];
+    const increment = tf.mul(tf.tanh(flowZ), config.flowPx) as tf.Tensor4D;
+    const flowK = config.residualScales && coarser ? (tf.add(tf.mul(tf.image.resizeBilinear(coarser.flow, size), 2), increment) as tf.Tensor4D) : increment;
+    const warped = warpBilinear(last, flowK);
+    if (!changeZ) return { prediction: warped, flow: flowK, warped };
+    const change = tf.mul(tf.tanh(changeZ), config.changeScale) as tf.Tensor4D;
+    const coarserChange = config.residualScales && coarser ? tf.image.resizeBilinear(tf.sub(coarser.prediction, coarser.warped) as tf.Tensor4D, size) : undefined;
+    return { prediction: tf.add(warped, coarserChange ? tf.add(coarserChange, change) : change) as tf.Tensor4D, flow: flowK, warped };
+  };
+
+  /** Free a scale's flow and warped frame once the next scale has them, unless the warped frame is an output. */
+  const releaseFlow = (flowK: tf.Tensor | undefined, warped: tf.Tensor | undefined, outputs: tf.Tensor[]) => {
+    flowK?.dispose();
+    if (warped && !outputs.includes(warped)) warped.dispose();
+  };
+
   const predictScales = (history: tf.Tensor4D, options: { releaseEarly?: boolean } = {}): tf.Tensor4D[] => {
     const [, height, width] = history.shape;
     if (height % multiple !== 0 || width % multiple !== 0) {
@@ -58,6 +110,9 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     }
     const outputs: tf.Tensor4D[] = [];
     let previous: tf.Tensor4D | undefined;
+    // flowPx: each scale's flow (in its own pixels) and the last frame warped by it, for the next scale.
+    let previousFlow: tf.Tensor4D | undefined;
+    let previousWarped: tf.Tensor4D | undefined;
     const channels = history.shape[3];
     const sizeAt = (k: number): [number, number] => [scaleSize(height, k, count), scaleSize(width, k, count)];
     const lastFrameAt = (k: number) => tf.slice(downsample(history, sizeAt(k), config.downsampling), [0, 0, 0, channels - 3], [-1, -1, -1, 3]);
@@ -66,29 +121,23 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
       const out = tf.tidy(() => {
         const frames = k === count - 1 ? history : downsample(history, size, config.downsampling);
         const upsampled = previous ? tf.image.resizeBilinear(previous, size) : undefined;
-        let x: tf.Tensor4D = upsampled ? tf.concat([frames, upsampled], 3) : frames;
-        layers.forEach((layer, i) => {
-          const layerOutput = () => {
-            const z = tf.add(tf.conv2d(x, layer.weights as tf.Tensor4D, 1, 'same'), layer.bias) as tf.Tensor4D;
-            if (i < layers.length - 1) return tf.relu(z);
-            return config.predictChange && config.changeScale !== 1 ? (tf.mul(tf.tanh(z), config.changeScale) as tf.Tensor4D) : tf.tanh(z);
-          };
-          if (!options.releaseEarly) {
-            x = layerOutput();
-            return;
-          }
-          const next = tf.tidy(layerOutput);
-          if (x !== history && x !== frames) x.dispose();
-          x = next;
-        });
-        if (!config.predictChange) return config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x;
+        const x = convStack(layers, upsampled ? tf.concat([frames, upsampled], 3) : frames, options.releaseEarly === true, [history, frames]);
+        if (flow) {
+          const coarser = previous && previousFlow && previousWarped ? { prediction: previous, flow: previousFlow, warped: previousWarped } : undefined;
+          const step = flowOutput(x, lastFrameAt(k), size, coarser);
+          return [step.prediction, step.flow, step.warped];
+        }
+        if (!config.predictChange) return [config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x];
         // The change to the last frame; with residual scales it adds to the coarser scale's change.
         const coarserChange = config.residualScales && previous ? tf.image.resizeBilinear(tf.sub(previous, lastFrameAt(k - 1)) as tf.Tensor4D, size) : undefined;
-        return tf.add(lastFrameAt(k), coarserChange ? tf.add(coarserChange, x) : x) as tf.Tensor4D;
+        return [tf.add(lastFrameAt(k), coarserChange ? tf.add(coarserChange, x) : x) as tf.Tensor4D];
       });
-      outputs.push(out);
-      previous = out;
+      // The tape keeps its own copies of what a gradient needs: the coarser flow can go now.
+      releaseFlow(previousFlow, previousWarped, [...outputs, ...out]);
+      [previous, previousFlow, previousWarped] = out;
+      outputs.push(out[0]);
     });
+    releaseFlow(previousFlow, previousWarped, outputs);
     return outputs;
   };
 

@@ -37,7 +37,7 @@ describe('generatorLayersModel', () => {
     generator.dispose();
   });
 
-  it('leaves no tensors behind, and refuses the bilinear downsampling it cannot express', () => {
+  it('leaves no tensors behind, and refuses the bilinear downsampling and the flow warp it cannot express', () => {
     const generator = createGenerator(tinyModelConfig({ downsampling: 'area' }), 1);
     const before = tf.memory().numTensors;
     const model = generatorLayersModel(generator);
@@ -47,5 +47,8 @@ describe('generatorLayersModel', () => {
     const bilinear = createGenerator(tinyModelConfig({ downsampling: 'bilinear' }), 1);
     expect(() => generatorLayersModel(bilinear)).toThrow("only 'area' downsampling exports to standard layers (this model uses 'bilinear')");
     bilinear.dispose();
+    const flow = createGenerator(tinyModelConfig({ downsampling: 'area', flowPx: 1 }), 1);
+    expect(() => generatorLayersModel(flow)).toThrow('a flow generator (flowPx 1) does not export to standard layers: TF.js has no warping layer');
+    flow.dispose();
   });
 });

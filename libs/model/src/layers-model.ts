@@ -20,6 +20,9 @@ export function generatorLayersModel(generator: Generator): tf.LayersModel {
   if (config.downsampling !== 'area') {
     throw new RangeError(`only 'area' downsampling exports to standard layers (this model uses '${config.downsampling}')`);
   }
+  if (config.flowPx > 0) {
+    throw new RangeError(`a flow generator (flowPx ${config.flowPx}) does not export to standard layers: TF.js has no warping layer`);
+  }
   const values = new Map(generator.parameters.map((p) => [p.key, p.variable]));
   const channels = 3 * config.historyLength;
   const count = config.generator.length;

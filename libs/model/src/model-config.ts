@@ -144,6 +144,14 @@ export interface ModelConfig {
    */
   changeScale: number;
   /**
+   * 0: off. Above 0, each scale predicts a flow (per-pixel displacement, in pixels of its own
+   * size: the coarser scale's flow doubled plus at most `flowPx` more) and its prediction is the
+   * last frame warped by it (bilinear, `warpBilinear`), plus a change as with `predictChange` if
+   * that is on (the last layer then has 5 channels, else 2, whatever `featureMaps` ends with).
+   * Moving content keeps its shape by construction; the flow starts at zero (copy-last).
+   */
+  flowPx: number;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -205,6 +213,7 @@ export const SPEC_PRESET: ModelConfig = {
   downsampling: 'bilinear',
   predictChange: false,
   changeScale: 1,
+  flowPx: 0,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

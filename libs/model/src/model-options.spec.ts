@@ -130,6 +130,65 @@ describe('changeScale', () => {
   });
 });
 
+describe('flowPx', () => {
+  const lastLayerKey = (config: ReturnType<typeof tinyModelConfig>, k: number) => `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}`;
+  const variable = (g: ReturnType<typeof createGenerator>, key: string): tf.Variable => {
+    const found = g.parameters.find((p) => p.key === key);
+    if (!found) throw new Error(`no parameter ${key}`);
+    return found.variable;
+  };
+
+  it('a fresh flow model copies the last frame at every scale; a saturated finest flow moves it by flowPx pixels', () => {
+    for (const predictChange of [false, true]) {
+      const config = tinyModelConfig({ flowPx: 1, predictChange, initialization: 'he', downsampling: 'area' });
+      const g = createGenerator(config, 1);
+      // The last layer outputs the flow (2 channels), and the change (3 more) with predictChange.
+      expect(variable(g, `${lastLayerKey(config, 3)}/weights`).shape.at(-1)).toBe(predictChange ? 5 : 2);
+      const history = tf.tidy(() => tf.randomUniform([2, 16, 16, 12], -1, 1, 'float32', 4) as tf.Tensor4D);
+      const last = (k: number) => tf.slice(downsample(history, [16 / 2 ** (3 - k), 16 / 2 ** (3 - k)], 'area'), [0, 0, 0, 9], [-1, -1, -1, 3]);
+      const before = tf.memory().numTensors;
+      const scales = g.predictScales(history);
+      scales.forEach((s, k) => expect(tf.tidy(() => tf.max(tf.abs(tf.sub(s, last(k)))).dataSync()[0])).toBe(0));
+      tf.dispose(scales);
+      expect(tf.memory().numTensors).toBe(before);
+      // The finest scale's x flow saturates at +1 (bias 20, tanh = 1): each pixel takes its right neighbour's value.
+      variable(g, `${lastLayerKey(config, 3)}/bias`).assign(tf.tensor1d(predictChange ? [20, 0, 0, 0, 0] : [20, 0]));
+      const [finest] = g.predictScales(history).slice(-1);
+      const shifted = tf.tidy(() => tf.concat([tf.slice(last(3), [0, 0, 1, 0], [-1, -1, 15, -1]), tf.slice(last(3), [0, 0, 15, 0], [-1, -1, 1, -1])], 2));
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(finest, shifted))).dataSync()[0])).toBeLessThan(1e-5);
+      tf.dispose([finest, shifted, history]);
+      g.dispose();
+    }
+  });
+
+  it('learns to move a bar: the loss falls and the gradient reaches every scale, with no tensor left behind', () => {
+    const config = tinyModelConfig({ flowPx: 1, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
+    const g = createGenerator(config, 2);
+    // A 4-pixel-wide bright bar moving right by 2 pixels a frame on black; the target is the next position.
+    const frame = (x: number) => tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.oneHot(tf.range(x, x + 4, 1, 'int32'), 32).sum(0), [1, 1, 32, 1]), [2, 32, 1, 3]), 2), 1));
+    const clips = tf.tidy(() => tf.concat([0, 2, 4, 6, 8].map((x) => frame(x + 8)), 3) as tf.Tensor4D);
+    const batch = prepareBatch(clips, config);
+    const optimizers = createOptimizers(config);
+    const before = tf.memory().numTensors;
+    const first = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    const afterFirst = tf.memory().numTensors;
+    for (let i = 0; i < 40; i++) generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    const last = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    expect(tf.memory().numTensors).toBe(afterFirst); // the optimizer's slots come with the first step only
+    expect(afterFirst).toBeGreaterThan(before);
+    expect(last.lp).toBeLessThan(0.5 * first.lp);
+    // Every scale's flow layer moved from zero.
+    for (let k = 0; k < 4; k++) {
+      const w = variable(g, `${lastLayerKey(config, k)}/weights`);
+      expect(tf.tidy(() => tf.max(tf.abs(w)).dataSync()[0])).toBeGreaterThan(0);
+    }
+    tf.dispose(clips);
+    disposeBatch(batch);
+    optimizers.generator.dispose();
+    g.dispose();
+  });
+});
+
 describe('clipFeedback', () => {
   const frame = (seed: number): Frame8 => ({ data: Uint8Array.from({ length: 16 * 16 * 3 }, (_, i) => (i * 37 + seed * 101) % 256), width: 16, height: 16 });
   const history = [frame(1), frame(2), frame(3), frame(4)];

@@ -33,6 +33,8 @@ describe('generatorReach', () => {
     expect(generatorReach(SMALL_PRESET)).toBe(100);
     const oneScale = { ...PAPER_PRESET, generator: [{ featureMaps: [12, 8, 3], kernelSizes: [3, 7] }] };
     expect(generatorReach(oneScale)).toBe(1 + 3);
+    // flowPx 1: each scale samples up to 1 + 1 of its pixels away: 2 · (8 + 4 + 2 + 1) = 30 more.
+    expect(generatorReach({ ...PAPER_PRESET, flowPx: 1 })).toBe(130);
   });
 });
 

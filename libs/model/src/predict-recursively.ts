@@ -32,7 +32,9 @@ export function generatorReach(config: ModelConfig): number {
   return config.generator.reduce((reach, scale, k) => {
     const stride = 2 ** (count - 1 - k);
     const convs = scale.kernelSizes.reduce((r, kernel) => r + Math.floor(kernel / 2), 0) * stride;
-    return reach + convs + (k > 0 ? 2 * stride : 0);
+    // flowPx: the warp samples up to flowPx pixels of this scale away, plus one for bilinear.
+    const warp = config.flowPx > 0 ? (Math.ceil(config.flowPx) + 1) * stride : 0;
+    return reach + convs + (k > 0 ? 2 * stride : 0) + warp;
   }, 0);
 }
 
