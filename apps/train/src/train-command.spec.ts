@@ -56,6 +56,25 @@ describe('nextframe train', () => {
     await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'maybe']))).rejects.toThrow("-a/--adversarial must be t or f, got 'maybe'");
   });
 
+  it("takes checkpoint keeping from the manifest's stages.train, flags over it", async () => {
+    // A workspace of its own: nx.json and data-manifests/mine.json (the demo's, keeping 7 and every half hour).
+    const root = path.join(tempDir(), 'workspace');
+    await fs.mkdir(path.join(root, 'data-manifests'), { recursive: true });
+    await fs.writeFile(path.join(root, 'nx.json'), '{}');
+    const demo = JSON.parse(await fs.readFile(path.resolve(__dirname, '../../../data-manifests/demo.json'), 'utf8'));
+    delete demo.$schema;
+    const mine = { ...demo, name: 'mine', stages: { ...demo.stages, train: { ...demo.stages.train, keepLast: 7, keepEveryHours: 0.5 } } };
+    await fs.writeFile(path.join(root, 'data-manifests', 'mine.json'), JSON.stringify(mine));
+    const cwd = process.cwd();
+    process.chdir(root);
+    try {
+      expect(await resolveTrainOptions(parseCommand(trainCommand, ['--manifest', 'mine']))).toMatchObject({ name: 'mine', keepLast: 7, keepEveryHours: 0.5 });
+      expect(await resolveTrainOptions(parseCommand(trainCommand, ['--manifest', 'mine', '--keep-every-hours', '3']))).toMatchObject({ keepEveryHours: 3 });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('says which backend it uses, trains, and on Ctrl-C writes a checkpoint and exits cleanly', async () => {
     const cwd = tempDir();
     const child = spawn(process.execPath, [BIN, 'train', ...tinyArgs(), '-a', 'f', '-s', '100000'], { cwd });

@@ -207,7 +207,8 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
     recursions: int('recursions', 'recursions', SEED_DEFAULTS.recursions),
     testOnly: v.test_only === true,
     keepLast: int('keep-last', 'keepLast', SEED_DEFAULTS.keepLast),
-    keepEveryHours: numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? SEED_DEFAULTS.keepEveryHours,
+    keepEveryHours:
+      numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? (fromManifest('keepEveryHours') as number | undefined) ?? SEED_DEFAULTS.keepEveryHours,
     resume: v.resume === true,
     overwrite: v.overwrite === true,
     loadPath: str('load_path') ? path.resolve(str('load_path') as string) : undefined,

@@ -105,6 +105,7 @@ export const trainStageSchema = z.strictObject({
   testFreq: z.int().min(1).optional(),
   recursions: z.int().min(1).optional(),
   keepLast: z.int().min(1).optional(),
+  keepEveryHours: z.number().positive().optional().describe('also keep the first checkpoint of every this many hours (default 2)'),
   model: z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (see nextframe train --print-config)'),
   adversarialFineTune: z
     .strictObject({ fromStep: z.int().min(1).describe("the main run's checkpoint to start from (saved and kept whatever modelSaveFreq and keepLast say)") })
