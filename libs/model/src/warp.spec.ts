@@ -53,7 +53,7 @@ describe('warpBilinear', () => {
     for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numeric(flow, i), 2);
     for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numeric(img, i), 2);
     // Pixel (1, 2)'s x flow, 5, samples past the right border: no gradient along x.
-    expect(gradFlow[10]).toBe(0);
+    expect(Math.abs(gradFlow[10])).toBe(0); // −0 on TensorFlow (a negative slope times the mask)
     tf.dispose([img, flow, weights]);
   });
 
