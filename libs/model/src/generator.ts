@@ -115,7 +115,9 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     let previousWarped: tf.Tensor4D | undefined;
     const channels = history.shape[3];
     const sizeAt = (k: number): [number, number] => [scaleSize(height, k, count), scaleSize(width, k, count)];
-    const lastFrameAt = (k: number) => tf.slice(downsample(history, sizeAt(k), config.downsampling), [0, 0, 0, channels - 3], [-1, -1, -1, 3]);
+    // The last frame of a history already at a scale's size (this scale's `frames`: no second downsampling).
+    const lastFrameOf = (frames: tf.Tensor4D) => tf.slice(frames, [0, 0, 0, channels - 3], [-1, -1, -1, 3]);
+    const lastFrameAt = (k: number) => lastFrameOf(downsample(history, sizeAt(k), config.downsampling));
     scales.forEach((layers, k) => {
       const size = sizeAt(k);
       const out = tf.tidy(() => {
@@ -124,13 +126,13 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
         const x = convStack(layers, upsampled ? tf.concat([frames, upsampled], 3) : frames, options.releaseEarly === true, [history, frames]);
         if (flow) {
           const coarser = previous && previousFlow && previousWarped ? { prediction: previous, flow: previousFlow, warped: previousWarped } : undefined;
-          const step = flowOutput(x, lastFrameAt(k), size, coarser);
+          const step = flowOutput(x, lastFrameOf(frames), size, coarser);
           return [step.prediction, step.flow, step.warped];
         }
         if (!config.predictChange) return [config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x];
         // The change to the last frame; with residual scales it adds to the coarser scale's change.
         const coarserChange = config.residualScales && previous ? tf.image.resizeBilinear(tf.sub(previous, lastFrameAt(k - 1)) as tf.Tensor4D, size) : undefined;
-        return [tf.add(lastFrameAt(k), coarserChange ? tf.add(coarserChange, x) : x) as tf.Tensor4D];
+        return [tf.add(lastFrameOf(frames), coarserChange ? tf.add(coarserChange, x) : x) as tf.Tensor4D];
       });
       // The tape keeps its own copies of what a gradient needs: the coarser flow can go now.
       releaseFlow(previousFlow, previousWarped, [...outputs, ...out]);
