@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { scaleSize, type ModelConfig } from './model-config';
 import { downsample } from './downsample';
 import { initLayer, type Parameter } from './parameters';
+import { splatBilinear } from './splat';
 import { warpBilinear } from './warp';
 
 export interface Generator {
@@ -83,14 +84,15 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
 
   /**
    * flowPx: the scale's flow is the coarser flow upsampled (×2: in this scale's pixels) plus
-   * flowPx·tanh of the first 2 output channels; the prediction is the last frame warped by it,
+   * flowPx·tanh of the first 2 output channels; the prediction is the last frame warped by it
+   * (`flowWarp` 'backward') or carried along it ('forward', splatted on pixels in [0, 1]),
    * plus, with predictChange, a change built across scales as without flow.
    */
   const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }) => {
     const [flowZ, changeZ] = config.predictChange ? tf.split(z, [2, 3], 3) : [z, undefined];
     const increment = tf.mul(tf.tanh(flowZ), config.flowPx) as tf.Tensor4D;
     const flowK = config.residualScales && coarser ? (tf.add(tf.mul(tf.image.resizeBilinear(coarser.flow, size), 2), increment) as tf.Tensor4D) : increment;
-    const warped = warpBilinear(last, flowK);
+    const warped = config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(last, 1), 0.5) as tf.Tensor4D, flowK), 2), 1) as tf.Tensor4D) : warpBilinear(last, flowK);
     if (!changeZ) return { prediction: warped, flow: flowK, warped };
     const change = tf.mul(tf.tanh(changeZ), config.changeScale) as tf.Tensor4D;
     const coarserChange = config.residualScales && coarser ? tf.image.resizeBilinear(tf.sub(coarser.prediction, coarser.warped) as tf.Tensor4D, size) : undefined;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelConfig } from './model-config';
-import { DISCRIMINATOR_CLIP_GRADIENTS, DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, INITIALIZATIONS, LOSS_REDUCTIONS } from './model-options';
+import { DISCRIMINATOR_CLIP_GRADIENTS, DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, FLOW_WARPS, INITIALIZATIONS, LOSS_REDUCTIONS } from './model-options';
 
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
@@ -42,6 +42,7 @@ export const modelConfigSchema = z.strictObject({
   predictChange: z.boolean(),
   changeScale: z.number().min(0.5).max(4),
   flowPx: z.number().min(0).max(16),
+  flowWarp: z.enum(FLOW_WARPS),
   clipFeedback: z.boolean(),
   freeOvershoot: z.boolean(),
   discriminatorOutputStdDev: z.number().min(0).max(1),
@@ -51,7 +52,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0 };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward' };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

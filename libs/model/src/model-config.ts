@@ -1,5 +1,5 @@
 import { parseModelConfig, parseModelOverrides } from './model-config-schema';
-import type { DiscriminatorClipGradient, DiscriminatorOptimizer, Downsampling, Initialization, LossReduction } from './model-options';
+import type { DiscriminatorClipGradient, DiscriminatorOptimizer, Downsampling, FlowWarp, Initialization, LossReduction } from './model-options';
 
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
@@ -27,11 +27,13 @@ export {
   DISCRIMINATOR_CLIP_GRADIENTS,
   DISCRIMINATOR_OPTIMIZERS,
   DOWNSAMPLINGS,
+  FLOW_WARPS,
   INITIALIZATIONS,
   LOSS_REDUCTIONS,
   type DiscriminatorClipGradient,
   type DiscriminatorOptimizer,
   type Downsampling,
+  type FlowWarp,
   type Initialization,
   type LossReduction,
 } from './model-options';
@@ -152,6 +154,15 @@ export interface ModelConfig {
    */
   flowPx: number;
   /**
+   * How a flow moves the last frame (with `flowPx` > 0). 'backward': each output pixel samples the
+   * last frame at itself + flow (`warpBilinear`): the flow must be known where a thing arrives,
+   * ahead of a moving digit on the empty background, so a flow that fades off the digit shrinks
+   * and slows it. 'forward': each pixel of the last frame is carried to itself + flow and splatted
+   * bilinearly (`splatBilinear`, on pixels in [0, 1], so a place nothing lands on is black and
+   * two things landing on one place add): the flow is needed only where the thing is now.
+   */
+  flowWarp: FlowWarp;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -214,6 +225,7 @@ export const SPEC_PRESET: ModelConfig = {
   predictChange: false,
   changeScale: 1,
   flowPx: 0,
+  flowWarp: 'backward',
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

@@ -4,6 +4,9 @@ export type Initialization = (typeof INITIALIZATIONS)[number];
 /** How frames shrink to the coarse scales (see `ModelConfig.downsampling`). */
 export const DOWNSAMPLINGS = ['bilinear', 'area'] as const;
 export type Downsampling = (typeof DOWNSAMPLINGS)[number];
+/** How a flow moves the last frame (see `ModelConfig.flowWarp`). */
+export const FLOW_WARPS = ['backward', 'forward'] as const;
+export type FlowWarp = (typeof FLOW_WARPS)[number];
 /** The discriminator's optimiser (see `ModelConfig.discriminatorOptimizer`). */
 export const DISCRIMINATOR_OPTIMIZERS = ['sgd', 'adam'] as const;
 export type DiscriminatorOptimizer = (typeof DISCRIMINATOR_OPTIMIZERS)[number];

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initTestBackend } from '@nextframe/tf-backend/testing';
+import { splatBilinear } from './splat';
+
+beforeAll(async () => {
+  await initTestBackend();
+});
+
+// A 3×3 one-channel image 0 … 8, row by row.
+const image = () => tf.tensor4d([0, 1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 3, 1]);
+const flowOf = (pairs: [number, number][]) => tf.tensor4d(pairs.flat(), [1, 3, 3, 2]);
+const constantFlow = (fx: number, fy: number) => flowOf(Array.from({ length: 9 }, (): [number, number] => [fx, fy]));
+const values = (t: tf.Tensor) => Array.from(t.dataSync()).map((v) => Number(v.toFixed(5)));
+
+describe('splatBilinear', () => {
+  it('moves each source pixel by its flow and shares it bilinearly; what leaves the image is dropped', () => {
+    const img = image();
+    // Half a pixel right: each pixel keeps half and gives half to its right neighbour; the right column's half leaves.
+    expect(values(splatBilinear(img, constantFlow(0.5, 0)))).toEqual([0, 0.5, 1.5, 1.5, 3.5, 4.5, 3, 6.5, 7.5]);
+    // A whole pixel down: row 0 lands on row 1, row 2 leaves, nothing lands on row 0.
+    expect(values(splatBilinear(img, constantFlow(0, 1)))).toEqual([0, 0, 0, 0, 1, 2, 3, 4, 5]);
+    // Both by 0.5: pixel 4 (value 4) sends a quarter to (1,1), (1,2), (2,1) and (2,2) each; sum at (2,2) = (4 + 5 + 7 + 8) / 4.
+    expect(values(splatBilinear(img, constantFlow(0.5, 0.5)))[8]).toBe(6);
+    expect(values(splatBilinear(img, constantFlow(0, 0)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    img.dispose();
+  });
+
+  it('adds what lands on one pixel and leaves black where a thing moved away (the flow is at the source)', () => {
+    const img = image();
+    const flow = flowOf([[0, 0], [0, 0], [0, 0], [0, 0], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0]]);
+    // The centre (4) moves right onto 5: 4 + 5 = 9 there, 0 where it was.
+    expect(values(splatBilinear(img, flow))).toEqual([0, 1, 2, 3, 0, 9, 6, 7, 8]);
+    // Everything inside stays inside: the total is kept (0 + … + 8 = 36), even with fractional moves.
+    const inward = flowOf([[0.3, 0.2], [0.4, 0.1], [-0.5, 0.6], [0.2, -0], [0.7, 0.3], [-0.9, 0.2], [0.5, -0.5], [0.1, -0.8], [-0.3, -0.7]]);
+    expect(tf.sum(splatBilinear(img, inward)).dataSync()[0]).toBeCloseTo(36, 4);
+    tf.dispose([img, flow, inward]);
+  });
+
+  it('has the gradients of finite differences in flow and image, none from outside the image, and leaks no tensors', () => {
+    const img = tf.variable(image());
+    // Fractional targets (bilinear weights are only piecewise smooth); pixel (1, 2) moves 5 px right, out of the image.
+    const flow = tf.variable(tf.tensor4d([0.3, 0.2, -0.4, 0.6, 0.1, -0.3, 0.7, 0.9, 0.25, 0.35, 5, 0.3, 0.2, 0.1, -0.6, -0.2, 0.4, -0.45], [1, 3, 3, 2]));
+    const weights = tf.tensor4d([1, -2, 3, 0.5, 1.5, -1, 2, 0.25, -0.75], [1, 3, 3, 1]);
+    const loss = () => tf.sum(tf.mul(splatBilinear(img as unknown as tf.Tensor4D, flow as unknown as tf.Tensor4D), weights)) as tf.Scalar;
+    const before = tf.memory().numTensors;
+    const { value, grads } = tf.variableGrads(loss);
+    const gradFlow = Array.from(grads[flow.name].dataSync());
+    const gradImage = Array.from(grads[img.name].dataSync());
+    value.dispose();
+    tf.dispose(grads);
+    expect(tf.memory().numTensors).toBe(before);
+    const numeric = (variable: tf.Variable, i: number) => {
+      const original = variable.dataSync().slice();
+      const at = (delta: number) => {
+        const moved = original.slice();
+        moved[i] += delta;
+        tf.tidy(() => variable.assign(tf.tensor(moved, variable.shape)));
+        return tf.tidy(() => loss().dataSync()[0]);
+      };
+      const slope = (at(1e-3) - at(-1e-3)) / 2e-3;
+      tf.tidy(() => variable.assign(tf.tensor(original, variable.shape)));
+      return slope;
+    };
+    for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numeric(flow, i), 2);
+    for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numeric(img, i), 2);
+    // Pixel (1, 2) lands outside: no gradient to its flow or its value.
+    expect(Math.abs(gradFlow[10]) + Math.abs(gradFlow[11]) + Math.abs(gradImage[5])).toBe(0);
+    // And a hand-computed one: pixel (0, 0) (value 0) sends nothing, so its flow gets no gradient.
+    expect(Math.abs(gradFlow[0]) + Math.abs(gradFlow[1])).toBe(0);
+    tf.dispose([img, flow, weights]);
+  });
+
+  it('refuses a flow of another size in one line', () => {
+    const img = image();
+    const flow = tf.zeros([1, 3, 2, 2]) as tf.Tensor4D;
+    expect(() => splatBilinear(img, flow)).toThrow('splatBilinear: flow 1x3x2x2 must be image 1x3x3x2');
+    tf.dispose([img, flow]);
+  });
+});
