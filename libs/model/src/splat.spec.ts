@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
+import { finiteDifference } from './testing';
 import { splatBilinear } from './splat';
 
 beforeAll(async () => {
@@ -49,18 +50,7 @@ describe('splatBilinear', () => {
     value.dispose();
     tf.dispose(grads);
     expect(tf.memory().numTensors).toBe(before);
-    const numeric = (variable: tf.Variable, i: number) => {
-      const original = variable.dataSync().slice();
-      const at = (delta: number) => {
-        const moved = original.slice();
-        moved[i] += delta;
-        tf.tidy(() => variable.assign(tf.tensor(moved, variable.shape)));
-        return tf.tidy(() => loss().dataSync()[0]);
-      };
-      const slope = (at(1e-3) - at(-1e-3)) / 2e-3;
-      tf.tidy(() => variable.assign(tf.tensor(original, variable.shape)));
-      return slope;
-    };
+    const numeric = (variable: tf.Variable, i: number) => finiteDifference(loss, variable, i);
     for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numeric(flow, i), 2);
     for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numeric(img, i), 2);
     // Pixel (1, 2) lands outside: no gradient to its flow or its value.

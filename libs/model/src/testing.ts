@@ -2,6 +2,7 @@
  * Test fixtures (`@nextframe/model/testing`): a network small enough that a training step takes
  * milliseconds. Production code never imports this.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { serializeCheckpoint, type CheckpointContent } from './checkpoint';
 import { createGenerator } from './generator';
 import { resolveModelConfig, type ModelConfig } from './model-config';
@@ -22,4 +23,18 @@ export async function tinyCheckpoint(args: { step: number; seed: number }): Prom
   } finally {
     generator.dispose();
   }
+}
+
+/** d loss / d variable[i] by central differences (±1e-3); the variable is restored afterwards. */
+export function finiteDifference(loss: () => tf.Scalar, variable: tf.Variable, i: number): number {
+  const original = variable.dataSync().slice();
+  const at = (delta: number) => {
+    const moved = original.slice();
+    moved[i] += delta;
+    tf.tidy(() => variable.assign(tf.tensor(moved, variable.shape)));
+    return tf.tidy(() => loss().dataSync()[0]);
+  };
+  const slope = (at(1e-3) - at(-1e-3)) / 2e-3;
+  tf.tidy(() => variable.assign(tf.tensor(original, variable.shape)));
+  return slope;
 }
