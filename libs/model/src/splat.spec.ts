@@ -1,17 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { finiteDifference } from './testing';
+import { constantFlow, flowOf, image3x3 as image, rounded as values, warpGradients } from './warp-testing';
 import { splatBilinear } from './splat';
 
 beforeAll(async () => {
   await initTestBackend();
 });
-
-// A 3×3 one-channel image 0 … 8, row by row.
-const image = () => tf.tensor4d([0, 1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 3, 1]);
-const flowOf = (pairs: [number, number][]) => tf.tensor4d(pairs.flat(), [1, 3, 3, 2]);
-const constantFlow = (fx: number, fy: number) => flowOf(Array.from({ length: 9 }, (): [number, number] => [fx, fy]));
-const values = (t: tf.Tensor) => Array.from(t.dataSync()).map((v) => Number(v.toFixed(5)));
 
 describe('splatBilinear', () => {
   it('moves each source pixel by its flow and shares it bilinearly; what leaves the image is dropped', () => {
@@ -38,26 +32,15 @@ describe('splatBilinear', () => {
   });
 
   it('has the gradients of finite differences in flow and image, none from outside the image, and leaks no tensors', () => {
-    const img = tf.variable(image());
     // Fractional targets (bilinear weights are only piecewise smooth); pixel (1, 2) moves 5 px right, out of the image.
-    const flow = tf.variable(tf.tensor4d([0.3, 0.2, -0.4, 0.6, 0.1, -0.3, 0.7, 0.9, 0.25, 0.35, 5, 0.3, 0.2, 0.1, -0.6, -0.2, 0.4, -0.45], [1, 3, 3, 2]));
-    const weights = tf.tensor4d([1, -2, 3, 0.5, 1.5, -1, 2, 0.25, -0.75], [1, 3, 3, 1]);
-    const loss = () => tf.sum(tf.mul(splatBilinear(img as unknown as tf.Tensor4D, flow as unknown as tf.Tensor4D), weights)) as tf.Scalar;
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(loss);
-    const gradFlow = Array.from(grads[flow.name].dataSync());
-    const gradImage = Array.from(grads[img.name].dataSync());
-    value.dispose();
-    tf.dispose(grads);
-    expect(tf.memory().numTensors).toBe(before);
-    const numeric = (variable: tf.Variable, i: number) => finiteDifference(loss, variable, i);
-    for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numeric(flow, i), 2);
-    for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numeric(img, i), 2);
+    const { gradFlow, gradImage, numericFlow, numericImage, leaked } = warpGradients(splatBilinear, [0.3, 0.2, -0.4, 0.6, 0.1, -0.3, 0.7, 0.9, 0.25, 0.35, 5, 0.3, 0.2, 0.1, -0.6, -0.2, 0.4, -0.45]);
+    expect(leaked).toBe(0);
+    for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numericFlow[i], 2);
+    for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numericImage[i], 2);
     // Pixel (1, 2) lands outside: no gradient to its flow or its value.
     expect(Math.abs(gradFlow[10]) + Math.abs(gradFlow[11]) + Math.abs(gradImage[5])).toBe(0);
     // And a hand-computed one: pixel (0, 0) (value 0) sends nothing, so its flow gets no gradient.
     expect(Math.abs(gradFlow[0]) + Math.abs(gradFlow[1])).toBe(0);
-    tf.dispose([img, flow, weights]);
   });
 
   it('refuses a flow of another size in one line', () => {

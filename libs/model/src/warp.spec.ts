@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { finiteDifference } from './testing';
+import { constantFlow, image3x3 as image, rounded as values, warpGradients } from './warp-testing';
 import { warpBilinear } from './warp';
 
 beforeAll(async () => {
   await initTestBackend();
 });
-
-// A 3×3 one-channel image 0 … 8, row by row.
-const image = () => tf.tensor4d([0, 1, 2, 3, 4, 5, 6, 7, 8], [1, 3, 3, 1]);
-const constantFlow = (fx: number, fy: number) => tf.tensor4d(Array.from({ length: 9 }, () => [fx, fy]).flat(), [1, 3, 3, 2]);
-const values = (t: tf.Tensor) => Array.from(t.dataSync()).map((v) => Number(v.toFixed(5)));
 
 describe('warpBilinear', () => {
   it('samples image[y + fy, x + fx] bilinearly, clamped at the border', () => {
@@ -27,24 +22,12 @@ describe('warpBilinear', () => {
   });
 
   it('has the gradients of finite differences in flow and image, none past the border, and leaks no tensors', () => {
-    const img = tf.variable(image());
-    const flow = tf.variable(tf.tensor4d([0.3, 0.2, -0.4, 0.6, 0.1, -0.3, 0.7, 0.9, 0.25, 0.25, 5, 0, 0.2, 0.1, -0.6, -0.2, 0.4, 0.45], [1, 3, 3, 2]));
-    // A weighted sum so every output pixel counts differently.
-    const weights = tf.tensor4d([1, -2, 3, 0.5, 1.5, -1, 2, 0.25, -0.75], [1, 3, 3, 1]);
-    const loss = () => tf.sum(tf.mul(warpBilinear(img as unknown as tf.Tensor4D, flow as unknown as tf.Tensor4D), weights)) as tf.Scalar;
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(loss);
-    const gradFlow = Array.from(grads[flow.name].dataSync());
-    const gradImage = Array.from(grads[img.name].dataSync());
-    value.dispose();
-    tf.dispose(grads);
-    expect(tf.memory().numTensors).toBe(before);
-    const numeric = (variable: tf.Variable, i: number) => finiteDifference(loss, variable, i);
-    for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numeric(flow, i), 2);
-    for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numeric(img, i), 2);
+    const { gradFlow, gradImage, numericFlow, numericImage, leaked } = warpGradients(warpBilinear, [0.3, 0.2, -0.4, 0.6, 0.1, -0.3, 0.7, 0.9, 0.25, 0.25, 5, 0, 0.2, 0.1, -0.6, -0.2, 0.4, 0.45]);
+    expect(leaked).toBe(0);
+    for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numericFlow[i], 2);
+    for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numericImage[i], 2);
     // Pixel (1, 2)'s x flow, 5, samples past the right border: no gradient along x.
     expect(Math.abs(gradFlow[10])).toBe(0); // −0 on TensorFlow (a negative slope times the mask)
-    tf.dispose([img, flow, weights]);
   });
 
   it('refuses a flow of another size in one line', () => {
