@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { displacedGrid } from './warp';
 
 /**
  * Forward warping (bilinear splatting): every source pixel `image[b, y, x]` is moved to
@@ -28,18 +29,15 @@ interface Targets {
 }
 
 function targets(shape: number[], flow: tf.Tensor4D): Targets {
-  const [b, h, w] = shape;
+  const [, h, w] = shape;
   const int = (v: number) => tf.scalar(v, 'int32');
-  const [fx, fy] = tf.split(flow, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
-  const tx = tf.add(tf.reshape(tf.range(0, w, 1, 'float32'), [1, 1, w, 1]), fx) as tf.Tensor4D;
-  const ty = tf.add(tf.reshape(tf.range(0, h, 1, 'float32'), [1, h, 1, 1]), fy) as tf.Tensor4D;
+  const { x: tx, y: ty, base } = displacedGrid(shape, flow);
   const x0 = tf.floor(tx);
   const y0 = tf.floor(ty);
   const ax = tf.sub(tx, x0);
   const ay = tf.sub(ty, y0);
   const x1 = tf.add(x0, 1);
   const y1 = tf.add(y0, 1);
-  const base = tf.reshape(tf.mul(tf.range(0, b, 1, 'int32'), int(h * w)), [b, 1, 1, 1]);
   const inside = (v: tf.Tensor, size: number) => tf.logicalAnd(tf.greaterEqual(v, 0), tf.lessEqual(v, size - 1));
   const clampIndex = (v: tf.Tensor, size: number) => tf.cast(tf.clipByValue(v, 0, size - 1), 'int32');
   const one = tf.onesLike(ax);

@@ -24,12 +24,24 @@ interface Sampling {
   insideY: tf.Tensor4D;
 }
 
-function sampling(shape: number[], flow: tf.Tensor4D): Sampling {
+/**
+ * Each pixel's position moved by the flow (`x + flow_x`, `y + flow_y`, each `[B, H, W, 1]`) and
+ * the flat row index of each batch item's first pixel (`[B, 1, 1, 1]` int32), for the warps.
+ */
+export function displacedGrid(shape: number[], flow: tf.Tensor4D): { x: tf.Tensor4D; y: tf.Tensor4D; base: tf.Tensor4D } {
   const [b, h, w] = shape;
-  const int = (v: number) => tf.scalar(v, 'int32');
   const [fx, fy] = tf.split(flow, 2, 3) as [tf.Tensor4D, tf.Tensor4D];
-  const rawX = tf.add(tf.reshape(tf.range(0, w, 1, 'float32'), [1, 1, w, 1]), fx) as tf.Tensor4D;
-  const rawY = tf.add(tf.reshape(tf.range(0, h, 1, 'float32'), [1, h, 1, 1]), fy) as tf.Tensor4D;
+  return {
+    x: tf.add(tf.reshape(tf.range(0, w, 1, 'float32'), [1, 1, w, 1]), fx) as tf.Tensor4D,
+    y: tf.add(tf.reshape(tf.range(0, h, 1, 'float32'), [1, h, 1, 1]), fy) as tf.Tensor4D,
+    base: tf.reshape(tf.mul(tf.range(0, b, 1, 'int32'), tf.scalar(h * w, 'int32')), [b, 1, 1, 1]) as tf.Tensor4D,
+  };
+}
+
+function sampling(shape: number[], flow: tf.Tensor4D): Sampling {
+  const [, h, w] = shape;
+  const int = (v: number) => tf.scalar(v, 'int32');
+  const { x: rawX, y: rawY, base } = displacedGrid(shape, flow);
   const sx = tf.clipByValue(rawX, 0, w - 1);
   const sy = tf.clipByValue(rawY, 0, h - 1);
   const x0 = tf.floor(sx);
@@ -38,7 +50,6 @@ function sampling(shape: number[], flow: tf.Tensor4D): Sampling {
   const y0i = tf.cast(y0, 'int32');
   const x1i = tf.minimum(tf.add(x0i, int(1)), int(w - 1));
   const y1i = tf.minimum(tf.add(y0i, int(1)), int(h - 1));
-  const base = tf.reshape(tf.mul(tf.range(0, b, 1, 'int32'), int(h * w)), [b, 1, 1, 1]);
   const index = (yi: tf.Tensor, xi: tf.Tensor) => tf.reshape(tf.add(base, tf.add(tf.mul(yi, int(w)), xi)), [-1]) as tf.Tensor1D;
   const inside = (raw: tf.Tensor4D, size: number) => tf.cast(tf.logicalAnd(tf.greaterEqual(raw, 0), tf.lessEqual(raw, size - 1)), 'float32') as tf.Tensor4D;
   return {
