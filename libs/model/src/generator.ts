@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { scaleSize, type ModelConfig } from './model-config';
+import { velocityFlow } from './block-match';
 import { downsample } from './downsample';
 import { initLayer, type Parameter } from './parameters';
 import { splatBilinear } from './splat';
@@ -20,6 +21,9 @@ export interface Generator {
   predict(history: tf.Tensor4D): tf.Tensor4D;
   dispose(): void;
 }
+
+/** The side of the windows the constant-velocity prior matches (a digit's stroke and its surroundings). */
+const PRIOR_WINDOW_PX = 7;
 
 interface ConvLayer {
   weights: tf.Variable;
@@ -60,6 +64,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   );
   const count = scales.length;
   const multiple = 2 ** (count - 1);
+  if (config.priorFlowSpan > 0 && !flow) throw new RangeError(`priorFlowSpan ${config.priorFlowSpan} needs flowPx > 0 (the prior adds to a predicted flow)`);
 
   /** One scale's convolutions; the last is linear with flowPx (tanh per part in flowOutput), else tanh (× changeScale). */
   const convStack = (layers: ConvLayer[], input: tf.Tensor4D, releaseEarly: boolean, keep: tf.Tensor[]): tf.Tensor4D => {
@@ -86,18 +91,27 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
    * flowPx: the scale's flow is the coarser flow upsampled (×2: in this scale's pixels) plus
    * flowPx·tanh of the first 2 output channels; the prediction is the last frame warped by it
    * (`flowWarp` 'backward') or carried along it ('forward', splatted on pixels in [0, 1]),
-   * plus, with predictChange, a change built across scales as without flow.
+   * plus, with predictChange, a change built across scales as without flow. `prior` (priorFlowSpan)
+   * adds to the learned flow for the move only: the next scale builds on the learned part.
    */
-  const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }) => {
+  const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }, prior?: tf.Tensor4D) => {
     const [flowZ, changeZ] = config.predictChange ? tf.split(z, [2, 3], 3) : [z, undefined];
     const increment = tf.mul(tf.tanh(flowZ), config.flowPx) as tf.Tensor4D;
     const flowK = config.residualScales && coarser ? (tf.add(tf.mul(tf.image.resizeBilinear(coarser.flow, size), 2), increment) as tf.Tensor4D) : increment;
-    const warped = config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(last, 1), 0.5) as tf.Tensor4D, flowK), 2), 1) as tf.Tensor4D) : warpBilinear(last, flowK);
+    const moved = prior ? (tf.add(flowK, prior) as tf.Tensor4D) : flowK;
+    const warped = config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(last, 1), 0.5) as tf.Tensor4D, moved), 2), 1) as tf.Tensor4D) : warpBilinear(last, moved);
     if (!changeZ) return { prediction: warped, flow: flowK, warped };
     const change = tf.mul(tf.tanh(changeZ), config.changeScale) as tf.Tensor4D;
     const coarserChange = config.residualScales && coarser ? tf.image.resizeBilinear(tf.sub(coarser.prediction, coarser.warped) as tf.Tensor4D, size) : undefined;
     return { prediction: tf.add(warped, coarserChange ? tf.add(coarserChange, change) : change) as tf.Tensor4D, flow: flowK, warped };
   };
+
+  /** The prior's flow for the configured warp: forward carries a pixel by its velocity, backward samples against it. */
+  const constantVelocity = (history: tf.Tensor4D): tf.Tensor4D =>
+    tf.tidy(() => {
+      const velocity = velocityFlow(history, config.priorFlowSpan, config.priorFlowRadiusPx, PRIOR_WINDOW_PX);
+      return config.flowWarp === 'forward' ? velocity : (tf.neg(velocity) as tf.Tensor4D);
+    });
 
   /** Free a scale's flow and warped frame once the next scale has them, unless the warped frame is an output. */
   const releaseFlow = (flowK: tf.Tensor | undefined, warped: tf.Tensor | undefined, outputs: tf.Tensor[]) => {
@@ -120,6 +134,12 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     // The last frame of a history already at a scale's size (this scale's `frames`: no second downsampling).
     const lastFrameOf = (frames: tf.Tensor4D) => tf.slice(frames, [0, 0, 0, channels - 3], [-1, -1, -1, 3]);
     const lastFrameAt = (k: number) => lastFrameOf(downsample(history, sizeAt(k), config.downsampling));
+    const prior = config.priorFlowSpan > 0 ? constantVelocity(history) : undefined;
+    // The prior at scale k: averaged over each 2^(S−1−k)-pixel block, in that scale's pixels.
+    const priorAt = (k: number) => {
+      const factor = 2 ** (count - 1 - k);
+      return !prior || factor === 1 ? prior : (tf.div(tf.avgPool(prior, factor, factor, 'valid'), factor) as tf.Tensor4D);
+    };
     scales.forEach((layers, k) => {
       const size = sizeAt(k);
       const out = tf.tidy(() => {
@@ -128,7 +148,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
         const x = convStack(layers, upsampled ? tf.concat([frames, upsampled], 3) : frames, options.releaseEarly === true, [history, frames]);
         if (flow) {
           const coarser = previous && previousFlow && previousWarped ? { prediction: previous, flow: previousFlow, warped: previousWarped } : undefined;
-          const step = flowOutput(x, lastFrameOf(frames), size, coarser);
+          const step = flowOutput(x, lastFrameOf(frames), size, coarser, priorAt(k));
           return [step.prediction, step.flow, step.warped];
         }
         if (!config.predictChange) return [config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x];
@@ -142,6 +162,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
       outputs.push(out[0]);
     });
     releaseFlow(previousFlow, previousWarped, outputs);
+    prior?.dispose();
     return outputs;
   };
 

@@ -163,6 +163,17 @@ export interface ModelConfig {
    */
   flowWarp: FlowWarp;
   /**
+   * 0: off. N > 0 (with `flowPx`): a constant-velocity prior. The motion the inputs show, the
+   * last frame's displacement from the frame N steps earlier found by block matching
+   * (`velocityFlow`: 7×7 windows, up to `priorFlowRadiusPx` per step) divided by N, is added to
+   * every scale's learned flow (averaged down to its size), so a fresh model already carries each
+   * pixel on at the speed it came with and the network learns only what differs (bounces,
+   * crossings). A learned flow that had to find a digit's speed itself moved it too little (issue #20).
+   */
+  priorFlowSpan: number;
+  /** The fastest motion the prior looks for, in pixels per frame (the search radius is this × `priorFlowSpan`). */
+  priorFlowRadiusPx: number;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -226,6 +237,8 @@ export const SPEC_PRESET: ModelConfig = {
   changeScale: 1,
   flowPx: 0,
   flowWarp: 'backward',
+  priorFlowSpan: 0,
+  priorFlowRadiusPx: 4,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

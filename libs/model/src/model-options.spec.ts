@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { outputClip, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8 } from './index';
+import { outputClip, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8, type ModelConfig } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
@@ -193,6 +193,59 @@ describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s', (flowWarp
     disposeBatch(batch);
     optimizers.generator.dispose();
     g.dispose();
+  });
+});
+
+describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (flowWarp) => {
+  // A 4-pixel-wide bright bar moving right by 2 pixels a frame on black, 32×32.
+  const frame = (x: number) => tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + 4, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [1, 32, 1, 3]), 2), 1));
+
+  it('a fresh model carries the bar on at the speed the inputs show; without the prior it copies the last frame', () => {
+    const history = tf.tidy(() => tf.concat([6, 8, 10, 12].map(frame), 3) as tf.Tensor4D);
+    const next = frame(14);
+    const error = (config: Partial<ModelConfig>) => {
+      const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', ...config }), 1);
+      const before = tf.memory().numTensors;
+      const scales = g.predictScales(history);
+      const finest = scales[scales.length - 1];
+      const value = tf.tidy(() => tf.max(tf.abs(tf.sub(finest, next))).dataSync()[0]);
+      tf.dispose(scales);
+      const leaked = tf.memory().numTensors - before;
+      g.dispose();
+      return { value, leaked };
+    };
+    expect(error({ priorFlowSpan: 3 })).toEqual({ value: expect.closeTo(0, 5), leaked: 0 });
+    expect(error({ priorFlowSpan: 1 }).value).toBeCloseTo(0, 5);
+    // Without it: the last frame, 2 at the bar's new columns (white against black).
+    expect(error({ priorFlowSpan: 0 }).value).toBe(2);
+    tf.dispose([history, next]);
+  });
+
+  it('learns what the prior gets wrong (a bar that slows down): the loss falls, every scale learns, no tensor left behind', () => {
+    const config = tinyModelConfig({ flowPx: 1, flowWarp, priorFlowSpan: 3, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
+    const g = createGenerator(config, 2);
+    // 2 px a frame, then only 1: the prior says 14, the truth is 13.
+    const clips = tf.tidy(() => tf.tile(tf.concat([6, 8, 10, 12, 13].map(frame), 3), [2, 1, 1, 1]) as tf.Tensor4D);
+    const batch = prepareBatch(clips, config);
+    const optimizers = createOptimizers(config);
+    const first = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    const afterFirst = tf.memory().numTensors;
+    for (let i = 0; i < 15; i++) generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    const last = generatorStep({ generator: g }, optimizers.generator, batch, { adversarial: false });
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    expect(last.lp).toBeLessThan(0.5 * first.lp);
+    for (let k = 0; k < 4; k++) {
+      const w = g.parameters.find((p) => p.key === `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}/weights`);
+      expect(tf.tidy(() => tf.max(tf.abs(w!.variable)).dataSync()[0])).toBeGreaterThan(0);
+    }
+    tf.dispose(clips);
+    disposeBatch(batch);
+    optimizers.generator.dispose();
+    g.dispose();
+  });
+
+  it('needs a predicted flow to add to, in one line', () => {
+    expect(() => createGenerator(tinyModelConfig({ flowPx: 0, flowWarp, priorFlowSpan: 3 }), 1)).toThrow('priorFlowSpan 3 needs flowPx > 0 (the prior adds to a predicted flow)');
   });
 });
 
