@@ -119,7 +119,25 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     if (warped && !outputs.includes(warped)) warped.dispose();
   };
 
+  /**
+   * Inference on one clip runs it twice in a batch of two on TensorFlow's CPU kernels: with oneDNN
+   * (on by default on AVX-512 CPUs, TF_ENABLE_ONEDNN_OPTS=1) a batch of one through a 5×5 or 7×7
+   * convolution is 100–1000× slower than a batch of two (64×64×15 → 8, 7×7: 610 ms against 1.8 ms;
+   * `npx nx run bench:model` shows it as fullFrameInferenceMs).
+   */
   const predictScales = (history: tf.Tensor4D, options: { releaseEarly?: boolean } = {}): tf.Tensor4D[] => {
+    if (!options.releaseEarly || history.shape[0] !== 1 || tf.getBackend() !== 'tensorflow') return predictBatch(history, options);
+    const pair = tf.concat([history, history]) as tf.Tensor4D;
+    const doubled = predictBatch(pair, options);
+    pair.dispose();
+    return doubled.map((scale) => {
+      const first = tf.slice(scale, 0, 1) as tf.Tensor4D;
+      scale.dispose();
+      return first;
+    });
+  };
+
+  const predictBatch = (history: tf.Tensor4D, options: { releaseEarly?: boolean }): tf.Tensor4D[] => {
     const [, height, width] = history.shape;
     if (height % multiple !== 0 || width % multiple !== 0) {
       throw new RangeError(`generator input ${height}x${width} must be a multiple of ${multiple} (use predict() for any size)`);
