@@ -68,6 +68,21 @@ describe('velocityFlow', () => {
     tf.dispose([steady, flow, slow, third, lastStep]);
   });
 
+  it('with smoothPx, spreads a bright thing\'s flow over its surroundings by brightness; dark places far from it keep 0', () => {
+    const steady = history([[2, 3], [4, 4], [6, 5], [8, 6]]);
+    const flow = velocityFlow(steady, 3, 3, 3, 9);
+    // On the block and beside it on black, every bright pixel is in the 9×9 square: the block's flow, times
+    // Σw / (Σw + 0.0001), the mean brightness of the square being 6/81 (6 white pixels, the rest black).
+    const factor = 6 / 81 / (6 / 81 + 1e-4);
+    for (const [x, y] of [[8, 6], [11, 6]]) {
+      expect(at(flow, x, y)[0]).toBeCloseTo(2 * factor, 4);
+      expect(at(flow, x, y)[1]).toBeCloseTo(1 * factor, 4);
+    }
+    // 5 px or more from every bright pixel: nothing in the square, 0.
+    expect(at(flow, 15, 0)).toEqual([0, 0]);
+    tf.dispose([steady, flow]);
+  });
+
   it('rejects a span the history cannot show', () => {
     const steady = history([[2, 3], [4, 4]]);
     expect(() => velocityFlow(steady, 2, 3, 3)).toThrow('priorFlowSpan 2 needs a whole number from 1 to 1 for 2 input frames');

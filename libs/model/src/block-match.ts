@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** Added to a displacement's matching cost per squared pixel, so ties (flat regions) pick the shortest, 0 first. */
 const LENGTH_PENALTY = 4e-4;
+/** Added to the brightness weights' sum, so a dark region's flow shrinks towards 0 instead of dividing by 0. */
+const SMOOTHING_FLOOR = 1e-4;
 
 /**
  * Block matching: for each pixel p of `current` (`[B, H, W, 1]`), the displacement d with
@@ -44,16 +46,24 @@ export function blockMatch(previous: tf.Tensor4D, current: tf.Tensor4D, radiusPx
 /**
  * The constant-velocity flow a history shows (`ModelConfig.priorFlowSpan`): the displacement of
  * the last frame from the frame `span` steps before it (block matching on the frames' mean
- * channel), divided by `span`, so one step's motion with a fraction of a pixel. `history` is
+ * channel), divided by `span`, so one step's motion with a fraction of a pixel. With
+ * `smoothPx` > 0 each pixel then takes the mean of the flow over a `smoothPx`-wide square around
+ * it, weighted by the last frame's brightness ([0, 1]): the pixels of one bright thing on a dark
+ * ground move as one (a torn digit costs more than a slightly wrong speed). `history` is
  * `[B, H, W, 3·n]` in [-1, 1], oldest first, n > span.
  */
-export function velocityFlow(history: tf.Tensor4D, span: number, radiusPx: number, windowPx: number): tf.Tensor4D {
+export function velocityFlow(history: tf.Tensor4D, span: number, radiusPx: number, windowPx: number, smoothPx = 0): tf.Tensor4D {
   const frames = history.shape[3] / 3;
   if (!Number.isInteger(span) || span < 1 || span >= frames) {
     throw new RangeError(`priorFlowSpan ${span} needs a whole number from 1 to ${frames - 1} for ${frames} input frames`);
   }
   return tf.tidy(() => {
     const grey = (i: number) => tf.mean(tf.slice(history, [0, 0, 0, 3 * i], [-1, -1, -1, 3]), 3, true) as tf.Tensor4D;
-    return tf.div(blockMatch(grey(frames - 1 - span), grey(frames - 1), radiusPx * span, windowPx), span) as tf.Tensor4D;
+    const last = grey(frames - 1);
+    const flow = tf.div(blockMatch(grey(frames - 1 - span), last, radiusPx * span, windowPx), span) as tf.Tensor4D;
+    if (smoothPx <= 0) return flow;
+    const weight = tf.mul(tf.add(last, 1), 0.5);
+    const mean = (t: tf.Tensor4D) => tf.avgPool(t, smoothPx, 1, 'same');
+    return tf.div(mean(tf.mul(flow, weight) as tf.Tensor4D), tf.add(mean(weight as tf.Tensor4D), SMOOTHING_FLOOR)) as tf.Tensor4D;
   });
 }

@@ -109,7 +109,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   /** The prior's flow for the configured warp: forward carries a pixel by its velocity, backward samples against it. */
   const constantVelocity = (history: tf.Tensor4D): tf.Tensor4D =>
     tf.tidy(() => {
-      const velocity = velocityFlow(history, config.priorFlowSpan, config.priorFlowRadiusPx, PRIOR_WINDOW_PX);
+      const velocity = velocityFlow(history, config.priorFlowSpan, config.priorFlowRadiusPx, PRIOR_WINDOW_PX, config.priorFlowSmoothPx);
       return config.flowWarp === 'forward' ? velocity : (tf.neg(velocity) as tf.Tensor4D);
     });
 

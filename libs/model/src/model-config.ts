@@ -174,6 +174,11 @@ export interface ModelConfig {
   /** The fastest motion the prior looks for, in pixels per frame (the search radius is this × `priorFlowSpan`). */
   priorFlowRadiusPx: number;
   /**
+   * 0: each pixel keeps its own matched velocity. N > 0: the prior is averaged over N×N pixels,
+   * weighted by the last frame's brightness (`velocityFlow`), so a digit's pixels move as one.
+   */
+  priorFlowSmoothPx: number;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -239,6 +244,7 @@ export const SPEC_PRESET: ModelConfig = {
   flowWarp: 'backward',
   priorFlowSpan: 0,
   priorFlowRadiusPx: 4,
+  priorFlowSmoothPx: 0,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,
