@@ -45,12 +45,14 @@ function outputChannels(config: ModelConfig, configured: number): number {
 export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
   const flow = config.flowPx > 0;
+  // priorFlowInput: each scale also sees the prior's flow, 2 more input channels than featureMaps[0].
+  const priorChannels = config.priorFlowSpan > 0 && config.priorFlowInput ? 2 : 0;
   const scales: ConvLayer[][] = config.generator.map((scale, k) =>
     scale.kernelSizes.map((kernel, i) => {
       const last = i === scale.kernelSizes.length - 1;
       const [w, b] = initLayer({
         prefix: `generator/scale${k}/conv${i}`,
-        shape: [kernel, kernel, scale.featureMaps[i], last ? outputChannels(config, scale.featureMaps[i + 1]) : scale.featureMaps[i + 1]],
+        shape: [kernel, kernel, scale.featureMaps[i] + (i === 0 ? priorChannels : 0), last ? outputChannels(config, scale.featureMaps[i + 1]) : scale.featureMaps[i + 1]],
         initialization: config.initialization,
         stdDev: config.initStdDev,
         bias: config.initBias,
@@ -163,7 +165,8 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
       const out = tf.tidy(() => {
         const frames = k === count - 1 ? history : downsample(history, size, config.downsampling);
         const upsampled = previous ? tf.image.resizeBilinear(previous, size) : undefined;
-        const x = convStack(layers, upsampled ? tf.concat([frames, upsampled], 3) : frames, options.releaseEarly === true, [history, frames]);
+        const inputs = [frames, ...(upsampled ? [upsampled] : []), ...(priorChannels > 0 ? [priorAt(k) as tf.Tensor4D] : [])];
+        const x = convStack(layers, inputs.length > 1 ? tf.concat(inputs, 3) : frames, options.releaseEarly === true, [history, frames]);
         if (flow) {
           const coarser = previous && previousFlow && previousWarped ? { prediction: previous, flow: previousFlow, warped: previousWarped } : undefined;
           const step = flowOutput(x, lastFrameOf(frames), size, coarser, priorAt(k));

@@ -179,6 +179,11 @@ export interface ModelConfig {
    */
   priorFlowSmoothPx: number;
   /**
+   * With `priorFlowSpan`: each scale's network also sees the prior's flow (2 more input channels
+   * than its `featureMaps[0]`), so it can learn where the prior is wrong instead of guessing blind.
+   */
+  priorFlowInput: boolean;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -245,6 +250,7 @@ export const SPEC_PRESET: ModelConfig = {
   priorFlowSpan: 0,
   priorFlowRadiusPx: 4,
   priorFlowSmoothPx: 0,
+  priorFlowInput: false,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

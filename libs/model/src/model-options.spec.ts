@@ -216,6 +216,12 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     };
     expect(error({ priorFlowSpan: 3 })).toEqual({ value: expect.closeTo(0, 5), leaked: 0 });
     expect(error({ priorFlowSpan: 1 }).value).toBeCloseTo(0, 5);
+    // priorFlowInput: the networks also see the prior (2 more input channels); a fresh model still predicts it.
+    expect(error({ priorFlowSpan: 3, priorFlowInput: true })).toEqual({ value: expect.closeTo(0, 5), leaked: 0 });
+    const seeing = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, priorFlowSpan: 3, priorFlowInput: true }), 1);
+    const config = tinyModelConfig({});
+    config.generator.forEach((scale, k) => expect(seeing.parameters.find((p) => p.key === `generator/scale${k}/conv0/weights`)?.variable.shape[2]).toBe(scale.featureMaps[0] + 2));
+    seeing.dispose();
     // Without it: the last frame, 2 at the bar's new columns (white against black).
     expect(error({ priorFlowSpan: 0 }).value).toBe(2);
     tf.dispose([history, next]);
