@@ -22,6 +22,9 @@ export interface Generator {
   dispose(): void;
 }
 
+/** Set (true) by @nextframe/tf-backend where one clip should be predicted as the first of a pair (see `predictScales`). */
+export const ONE_CLIP_AS_PAIR_FLAG = 'NEXTFRAME_ONE_CLIP_AS_PAIR';
+
 /** The side of the windows the constant-velocity prior matches (a digit's stroke and its surroundings). */
 const PRIOR_WINDOW_PX = 7;
 
@@ -122,13 +125,14 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   };
 
   /**
-   * Inference on one clip runs it twice in a batch of two on TensorFlow's CPU kernels: with oneDNN
-   * (on by default on AVX-512 CPUs, TF_ENABLE_ONEDNN_OPTS=1) a batch of one through a 5×5 or 7×7
-   * convolution is 100–1000× slower than a batch of two (64×64×15 → 8, 7×7: 610 ms against 1.8 ms;
-   * `npx nx run bench:model` shows it as fullFrameInferenceMs).
+   * Inference on one clip runs it twice in a batch of two where the backend asks for it (the
+   * `ONE_CLIP_AS_PAIR_FLAG` TF.js flag, which @nextframe/tf-backend sets for TensorFlow's CPU
+   * kernels with oneDNN): there a batch of one through a 5×5 or 7×7 convolution is 100–1000×
+   * slower than a batch of two (64×64×15 → 8, 7×7: 610 ms against 1.8 ms; `npx nx run bench:model`
+   * shows it as fullFrameInferenceMs). Elsewhere a pair would cost twice one clip.
    */
   const predictScales = (history: tf.Tensor4D, options: { releaseEarly?: boolean } = {}): tf.Tensor4D[] => {
-    if (!options.releaseEarly || history.shape[0] !== 1 || tf.getBackend() !== 'tensorflow') return predictBatch(history, options);
+    if (!options.releaseEarly || history.shape[0] !== 1 || tf.env().getFlags()[ONE_CLIP_AS_PAIR_FLAG] !== true) return predictBatch(history, options);
     const pair = tf.concat([history, history]) as tf.Tensor4D;
     const doubled = predictBatch(pair, options);
     pair.dispose();

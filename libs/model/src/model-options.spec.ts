@@ -241,8 +241,8 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     expect(tf.memory().numTensors).toBe(afterFirst);
     expect(last.lp).toBeLessThan(0.5 * first.lp);
     for (let k = 0; k < 4; k++) {
-      const w = g.parameters.find((p) => p.key === `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}/weights`);
-      expect(tf.tidy(() => tf.max(tf.abs(w!.variable)).dataSync()[0])).toBeGreaterThan(0);
+      const w = g.parameters.find((p) => p.key === `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}/weights`)?.variable;
+      expect(w && tf.tidy(() => tf.max(tf.abs(w)).dataSync()[0])).toBeGreaterThan(0);
     }
     tf.dispose(clips);
     disposeBatch(batch);

@@ -1,6 +1,7 @@
 export {
   BACKEND_REQUESTS,
   BackendError,
+  ONE_CLIP_AS_PAIR_FLAG,
   describeBackend,
   initBackend,
   resolveThreads,

@@ -77,12 +77,25 @@ export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv
  * multi-threaded, see `resolveThreads`), then `cpu`. The request comes from the argument, else
  * `NEXTFRAME_BACKEND`, else `auto`. Threads apply to TensorFlow's intra- and inter-op pools too.
  */
+/**
+ * The TF.js environment flag that tells @nextframe/model's generator to run one clip as a pair at
+ * inference: TensorFlow's oneDNN CPU kernels run a batch of one through 5×5 and 7×7 convolutions
+ * 100–1000× slower than a batch of two, and without oneDNN a pair costs twice one clip.
+ */
+export const ONE_CLIP_AS_PAIR_FLAG = 'NEXTFRAME_ONE_CLIP_AS_PAIR';
+
+function markOneClipAsPair(on: boolean): void {
+  tf.env().registerFlag(ONE_CLIP_AS_PAIR_FLAG, () => false);
+  tf.env().set(ONE_CLIP_AS_PAIR_FLAG, on);
+}
+
 export async function initBackend(request: string = process.env.NEXTFRAME_BACKEND || 'auto', threads?: string | number, options: InitBackendOptions = {}): Promise<BackendChoice> {
   if (!BACKEND_REQUESTS.includes(request as BackendRequest)) {
     throw new BackendError(`unknown backend '${request}' (choose ${BACKEND_REQUESTS.join(', ')})`);
   }
   const wanted = resolveThreads(threads);
   const warnings = [...wanted.warnings];
+  markOneClipAsPair(false);
   const skipped: string[] = [];
   if (request === 'auto' || request === 'tensorflow') {
     const nativeThreads = resolveThreads(threads, process.env, Number.MAX_SAFE_INTEGER);
@@ -98,6 +111,7 @@ export async function initBackend(request: string = process.env.NEXTFRAME_BACKEN
       const failure = await tryNative(pkg);
       if (!failure) {
         const native = describeNative(settings, readNativeBuildRecord(dir));
+        markOneClipAsPair(settings.oneDnn && !pkg.endsWith('-gpu'));
         const kept = settings.threadsFixed ? { threads: settings.threads, why: 'fixed when TensorFlow first loaded in this process' } : nativeThreads;
         return { name: 'tensorflow', package: pkg, gpu: pkg.endsWith('-gpu'), threads: kept.threads, threadsWhy: kept.why, skipped, warnings: [...nativeThreads.warnings, ...native.warnings], native };
       }

@@ -51,7 +51,7 @@ function cpuFlags(): string {
  *   PyTorch); otherwise TensorFlow's default, every core;
  * - oneDNN left to TensorFlow (on where the CPU has VNNI/BF16/AMX, see `tensorflowOneDnnDefault`):
  *   TF 2.21's oneDNN path gets some convolution input gradients wrong, but only for strides larger
- *   than the kernel (a 1×1 kernel at stride 2), which nextframe's networks never use — every
+ *   than the kernel (a 1×1 kernel at stride 2) and, on some CPUs, a 1→1 convolution's, which nextframe's networks never train — every
  *   layer's gradients are checked against the cpu backend in native-gradients.spec.ts;
  *   `TF_ENABLE_ONEDNN_OPTS` is honoured. With oneDNN on, TensorFlow prints one notice saying so
  *   past `TF_CPP_MIN_LOG_LEVEL` (absl logs it before TensorFlow sets its log level);
