@@ -48,6 +48,7 @@ function outputChannels(config: ModelConfig, configured: number): number {
 export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
   const flow = config.flowPx > 0;
+  if (config.priorFlowSpan > 0 && !flow) throw new RangeError(`priorFlowSpan ${config.priorFlowSpan} needs flowPx > 0 (the prior adds to a predicted flow)`);
   // priorFlowInput: each scale also sees the prior's flow, 2 more input channels than featureMaps[0].
   const priorChannels = config.priorFlowSpan > 0 && config.priorFlowInput ? 2 : 0;
   const scales: ConvLayer[][] = config.generator.map((scale, k) =>
@@ -69,7 +70,6 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   );
   const count = scales.length;
   const multiple = 2 ** (count - 1);
-  if (config.priorFlowSpan > 0 && !flow) throw new RangeError(`priorFlowSpan ${config.priorFlowSpan} needs flowPx > 0 (the prior adds to a predicted flow)`);
 
   /** One scale's convolutions; the last is linear with flowPx (tanh per part in flowOutput), else tanh (× changeScale). */
   const convStack = (layers: ConvLayer[], input: tf.Tensor4D, releaseEarly: boolean, keep: tf.Tensor[]): tf.Tensor4D => {
@@ -169,11 +169,12 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
       const out = tf.tidy(() => {
         const frames = k === count - 1 ? history : downsample(history, size, config.downsampling);
         const upsampled = previous ? tf.image.resizeBilinear(previous, size) : undefined;
-        const inputs = [frames, ...(upsampled ? [upsampled] : []), ...(priorChannels > 0 ? [priorAt(k) as tf.Tensor4D] : [])];
+        const priorK = priorAt(k);
+        const inputs = [frames, ...(upsampled ? [upsampled] : []), ...(priorChannels > 0 && priorK ? [priorK] : [])];
         const x = convStack(layers, inputs.length > 1 ? tf.concat(inputs, 3) : frames, options.releaseEarly === true, [history, frames]);
         if (flow) {
           const coarser = previous && previousFlow && previousWarped ? { prediction: previous, flow: previousFlow, warped: previousWarped } : undefined;
-          const step = flowOutput(x, lastFrameOf(frames), size, coarser, priorAt(k));
+          const step = flowOutput(x, lastFrameOf(frames), size, coarser, priorK);
           return [step.prediction, step.flow, step.warped];
         }
         if (!config.predictChange) return [config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x];
