@@ -71,13 +71,6 @@ export function resolveThreads(threads?: string | number, env: NodeJS.ProcessEnv
 }
 
 /**
- * Choose and start the TensorFlow.js backend. `auto` tries `@tensorflow/tfjs-node-gpu`, then
- * `@tensorflow/tfjs-node` (only where their native TensorFlow is built and loads; see
- * tools/native-tensorflow), then `wasm` (XNNPACK, with nextframe's convolution-gradient kernels;
- * multi-threaded, see `resolveThreads`), then `cpu`. The request comes from the argument, else
- * `NEXTFRAME_BACKEND`, else `auto`. Threads apply to TensorFlow's intra- and inter-op pools too.
- */
-/**
  * The TF.js environment flag that tells @nextframe/model's generator to run one clip as a pair at
  * inference: TensorFlow's oneDNN CPU kernels run a batch of one through 5×5 and 7×7 convolutions
  * 100–1000× slower than a batch of two, and without oneDNN a pair costs twice one clip.
@@ -89,6 +82,13 @@ function markOneClipAsPair(on: boolean): void {
   tf.env().set(ONE_CLIP_AS_PAIR_FLAG, on);
 }
 
+/**
+ * Choose and start the TensorFlow.js backend. `auto` tries `@tensorflow/tfjs-node-gpu`, then
+ * `@tensorflow/tfjs-node` (only where their native TensorFlow is built and loads; see
+ * tools/native-tensorflow), then `wasm` (XNNPACK, with nextframe's convolution-gradient kernels;
+ * multi-threaded, see `resolveThreads`), then `cpu`. The request comes from the argument, else
+ * `NEXTFRAME_BACKEND`, else `auto`. Threads apply to TensorFlow's intra- and inter-op pools too.
+ */
 export async function initBackend(request: string = process.env.NEXTFRAME_BACKEND || 'auto', threads?: string | number, options: InitBackendOptions = {}): Promise<BackendChoice> {
   if (!BACKEND_REQUESTS.includes(request as BackendRequest)) {
     throw new BackendError(`unknown backend '${request}' (choose ${BACKEND_REQUESTS.join(', ')})`);
