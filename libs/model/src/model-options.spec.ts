@@ -7,6 +7,11 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
+/** `batch` 32×32 frames in [-1, 1]: black with a white bar 4 pixels wide from column x (the flow specs move it). */
+function barFrame(x: number, batch: number): tf.Tensor4D {
+  return tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + 4, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [batch, 32, 1, 3]), 2), 1) as tf.Tensor4D);
+}
+
 function stats(values: Float32Array | Int32Array | Uint8Array): { mean: number; std: number; maxAbs: number } {
   const v = Array.from(values);
   const mean = v.reduce((s, x) => s + x, 0) / v.length;
@@ -172,7 +177,7 @@ describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s', (flowWarp
     const config = tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
     const g = createGenerator(config, 2);
     // A 4-pixel-wide bright bar moving right by 2 pixels a frame on black; the target is the next position.
-    const frame = (x: number) => tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.oneHot(tf.range(x, x + 4, 1, 'int32'), 32).sum(0), [1, 1, 32, 1]), [2, 32, 1, 3]), 2), 1));
+    const frame = (x: number) => barFrame(x, 2);
     const clips = tf.tidy(() => tf.concat([0, 2, 4, 6, 8].map((x) => frame(x + 8)), 3) as tf.Tensor4D);
     const batch = prepareBatch(clips, config);
     const optimizers = createOptimizers(config);
@@ -197,8 +202,7 @@ describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s', (flowWarp
 });
 
 describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (flowWarp) => {
-  // A 4-pixel-wide bright bar moving right by 2 pixels a frame on black, 32×32.
-  const frame = (x: number) => tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + 4, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [1, 32, 1, 3]), 2), 1));
+  const frame = (x: number) => barFrame(x, 1);
 
   it('a fresh model carries the bar on at the speed the inputs show; without the prior it copies the last frame', () => {
     const history = tf.tidy(() => tf.concat([6, 8, 10, 12].map(frame), 3) as tf.Tensor4D);
