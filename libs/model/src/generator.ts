@@ -4,6 +4,7 @@ import { velocityFlow } from './block-match';
 import { downsample } from './downsample';
 import { initLayer, type Parameter } from './parameters';
 import { splatBilinear } from './splat';
+import { blurMoving } from './move-blur';
 import { warpBilinear } from './warp';
 
 export interface Generator {
@@ -48,6 +49,7 @@ function outputChannels(config: ModelConfig, configured: number): number {
 export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
   const flow = config.flowPx > 0;
+  if (config.moveBlurPx > 0 && !flow) throw new RangeError(`moveBlurPx ${config.moveBlurPx} needs flowPx > 0 (it blurs what a flow moves)`);
   if (config.priorFlowSpan > 0 && !flow) throw new RangeError(`priorFlowSpan ${config.priorFlowSpan} needs flowPx > 0 (the prior adds to a predicted flow)`);
   // priorFlowInput: each scale also sees the prior's flow, 2 more input channels than featureMaps[0].
   const priorChannels = config.priorFlowSpan > 0 && config.priorFlowInput ? 2 : 0;
@@ -98,13 +100,16 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
    * (`flowWarp` 'backward') or carried along it ('forward', splatted on pixels in [0, 1]),
    * plus, with predictChange, a change built across scales as without flow. `prior` (priorFlowSpan)
    * adds to the learned flow for the move only: the next scale builds on the learned part.
+   * `sigma` > 0 (moveBlurPx at this scale): what moves is blurred by it (`blurMoving`).
    */
-  const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }, prior?: tf.Tensor4D) => {
+  const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }, prior?: tf.Tensor4D, sigma = 0) => {
     const [flowZ, changeZ] = config.predictChange ? tf.split(z, [2, 3], 3) : [z, undefined];
     const increment = tf.mul(tf.tanh(flowZ), config.flowPx) as tf.Tensor4D;
     const flowK = config.residualScales && coarser ? (tf.add(tf.mul(tf.image.resizeBilinear(coarser.flow, size), 2), increment) as tf.Tensor4D) : increment;
     const moved = prior ? (tf.add(flowK, prior) as tf.Tensor4D) : flowK;
-    const warped = config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(last, 1), 0.5) as tf.Tensor4D, moved), 2), 1) as tf.Tensor4D) : warpBilinear(last, moved);
+    const soften = (image: tf.Tensor4D) => (sigma > 0 ? blurMoving(image, moved, sigma) : image);
+    const warped =
+      config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(soften(last), 1), 0.5) as tf.Tensor4D, moved), 2), 1) as tf.Tensor4D) : soften(warpBilinear(last, moved));
     if (!changeZ) return { prediction: warped, flow: flowK, warped };
     const change = tf.mul(tf.tanh(changeZ), config.changeScale) as tf.Tensor4D;
     const coarserChange = config.residualScales && coarser ? tf.image.resizeBilinear(tf.sub(coarser.prediction, coarser.warped) as tf.Tensor4D, size) : undefined;
@@ -174,7 +179,8 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
         const x = convStack(layers, inputs.length > 1 ? tf.concat(inputs, 3) : frames, options.releaseEarly === true, [history, frames]);
         if (flow) {
           const coarser = previous && previousFlow && previousWarped ? { prediction: previous, flow: previousFlow, warped: previousWarped } : undefined;
-          const step = flowOutput(x, lastFrameOf(frames), size, coarser, priorK);
+          // moveBlurPx is σ in the full-size frame's pixels, so halved at each coarser scale.
+          const step = flowOutput(x, lastFrameOf(frames), size, coarser, priorK, (config.moveBlurPx * size[0]) / height);
           return [step.prediction, step.flow, step.warped];
         }
         if (!config.predictChange) return [config.residualScales && upsampled ? (tf.add(upsampled, x) as tf.Tensor4D) : x];

@@ -184,6 +184,14 @@ export interface ModelConfig {
    */
   priorFlowInput: boolean;
   /**
+   * 0: off. σ > 0 (with `flowPx`): what the flow moves is blurred by a Gaussian of σ pixels (of the
+   * full-size frame) before it lands, blended by how far it moves (`blurMoving`: fully from 1 px
+   * per step, not at all where the flow is 0, so still content stays exact). A sharp digit a
+   * fraction of a pixel off costs its stroke twice under an Lp loss; a slightly soft one less, and
+   * feeding the soft frame back softens each further step more, as the uncertainty grows (issue #20).
+   */
+  moveBlurPx: number;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -251,6 +259,7 @@ export const SPEC_PRESET: ModelConfig = {
   priorFlowRadiusPx: 4,
   priorFlowSmoothPx: 0,
   priorFlowInput: false,
+  moveBlurPx: 0,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { outputClip, createDiscriminator, createGenerator, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8, type ModelConfig } from './index';
+import { outputClip, createDiscriminator, createGenerator, gaussianBlur, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8, type ModelConfig } from './index';
 import { tinyModelConfig } from './testing';
 
 beforeAll(async () => {
@@ -256,6 +256,38 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
 
   it('needs a predicted flow to add to, in one line', () => {
     expect(() => createGenerator(tinyModelConfig({ flowPx: 0, flowWarp, priorFlowSpan: 3 }), 1)).toThrow('priorFlowSpan 3 needs flowPx > 0 (the prior adds to a predicted flow)');
+    expect(() => createGenerator(tinyModelConfig({ flowPx: 0, flowWarp, moveBlurPx: 0.5 }), 1)).toThrow('moveBlurPx 0.5 needs flowPx > 0 (it blurs what a flow moves)');
+  });
+
+  it('moveBlurPx: a fresh model softens the bar it carries and keeps a still one exact', () => {
+    const finest = (positions: number[], moveBlurPx: number) => {
+      const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, moveBlurPx }), 1);
+      const history = tf.tidy(() => tf.concat(positions.map(frame), 3) as tf.Tensor4D);
+      const before = tf.memory().numTensors;
+      const scales = g.predictScales(history);
+      const out = scales[scales.length - 1];
+      expect(tf.memory().numTensors - before).toBe(scales.length);
+      tf.dispose([history, ...scales.slice(0, -1)]);
+      g.dispose();
+      return out;
+    };
+    const maxError = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    // A still bar: no flow, no blur; the prediction is the last frame to the bit.
+    const still = finest([10, 10, 10, 10], 1);
+    const last = frame(10);
+    expect(maxError(still, last)).toBe(0);
+    // A bar moving 2 px a frame lands at 14 blurred by σ 1 px: its row near the truth blurred, far from the sharp truth.
+    const moving = finest([6, 8, 10, 12], 1);
+    const next = frame(14);
+    const blurred = gaussianBlur(next, 1);
+    const bar = (t: tf.Tensor) => tf.tidy(() => tf.slice(t, [0, 0, 12, 0], [-1, -1, 6, -1]));
+    // Forward: the last frame blurred where it moves, then carried: exactly the truth blurred.
+    // Backward: blurred where the flow lands, which near the bar's leading edge is not everywhere it should be.
+    if (flowWarp === 'forward') expect(maxError(moving, blurred)).toBeLessThan(1e-3);
+    else expect(maxError(bar(moving), bar(blurred))).toBeLessThan(1e-3);
+    expect(maxError(moving, next)).toBeGreaterThan(0.5);
+    tf.dispose(blurred);
+    tf.dispose([still, last, moving, next]);
   });
 });
 
