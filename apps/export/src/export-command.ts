@@ -15,7 +15,7 @@ const SAMPLE_STEPS = 16;
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: "Export a trained generator as a TF.js layers model (tf.loadLayersModel loads it, no nextframe code).",
+  summary: "Export a trained generator as a TF.js layers model (tf.loadLayersModel loads it, no nextframe code) and a page that runs it.",
   usage: 'nextframe export -n NAME --out DIR\n       nextframe export -l CHECKPOINT_DIR --out DIR',
   details: `
 Writes DIR/model/model.json and DIR/model/weights.bin: the generator in standard TF.js layers
@@ -23,7 +23,11 @@ Writes DIR/model/model.json and DIR/model/weights.bin: the generator in standard
 [-1, 1], oldest frame first, H and W multiples of 8 (4 scales; pad other sizes by mirroring and
 crop the prediction back, as nextframe and the page do); output the next frame [batch, H, W, 3]
 in [-1, 1]. model.json's userDefinedMetadata.nextframe has the history length,
-pixel range, size multiple, the training run's config and step. DIR is written whole or not at all.
+pixel range, size multiple, the training run's config and step. A generator no standard layer
+expresses (a flow, its constant-velocity prior, bilinear downsampling) is written instead as
+format "nextframe-generator": its weights by parameter key and DIR/model/generator.js, nextframe's
+own generator code bundled for the browser (globalThis.nextframeGenerator.generatorFromWeights(
+config, tf.io.decodeWeights(...))), which the page loads. DIR is written whole or not at all.
 
 Also DIR/index.html: a page that loads the model in the browser (TF.js webgpu, else webgl, else
 wasm, else cpu — a GPU drawn in software is passed over for wasm; ?backend=wasm forces one), takes
@@ -57,9 +61,6 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   const sampleClips = numberOption('sample-clips', str('sample-clips'), { integer: true, min: 0 }) ?? SAMPLE_CLIPS;
   const source = checkpointDir ? path.resolve(checkpointDir) : path.resolve('runs', name as string);
   const checkpoint = await loadTrainedModel(source);
-  if (checkpoint.manifest.config.downsampling !== 'area') {
-    throw new NextframeError(`the model downsamples with '${checkpoint.manifest.config.downsampling}', which no standard TF.js layer does exactly (only 'area' exports)`, { file: source });
-  }
   const sample = await sampleSource(str('sample'), checkpoint.manifest.extra?.testDir);
   // The export folder is staged beside its final place and renamed in whole.
   const target = path.resolve(out);
@@ -95,7 +96,7 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
     await staging.discard();
     throw error;
   }
-  const bytes = files['weights.bin'].byteLength + Buffer.byteLength(files['model.json']);
+  const bytes = files['weights.bin'].byteLength + Buffer.byteLength(files['model.json']) + (files['generator.js'] ? Buffer.byteLength(files['generator.js']) : 0);
   process.stdout.write(`export: step ${checkpoint.manifest.step} of ${name ?? checkpointDir} → ${path.join(out, 'model', 'model.json')} (${(bytes / 1e6).toFixed(1)} MB) and ${path.join(out, 'index.html')}\n`);
   process.stdout.write(
     clips.length

@@ -159,6 +159,37 @@ describe('the exported page', () => {
     }
   }, 120000);
 
+  it('predicts with a flow model (constant-velocity prior, forward splatting, moveBlurPx) from its bundled generator.js, as nextframe does', async () => {
+    const root = tempDir();
+    const config = tinyModelConfig({ downsampling: 'area', predictChange: true, flowPx: 1, flowWarp: 'forward', priorFlowSpan: 3, priorFlowSmoothPx: 5, priorFlowInput: true, moveBlurPx: 0.6 });
+    const generator = await saveRun(root, 'flow', { config, seed: 3, step: 11, perturbSeed: 4 });
+    // A square moving 2 px a frame, 40×24 (padded to 40×24: already multiples of 8).
+    const frames = movingSquareFrames({ width: 40, height: 24, count: 12, sizePx: 6, speedPx: 2, y0: 8 });
+    await writeFrameFolder(path.join(root, 'frames', 'test', 'square'), frames);
+    const { stdout, server } = await exportAndServe(root, '-n', 'flow', '--sample', 'frames/test');
+    expect(stdout).toContain('export: step 11 of flow');
+    const json = JSON.parse(await fs.readFile(path.join(root, 'web', 'model', 'model.json'), 'utf8'));
+    expect(json.format).toBe('nextframe-generator');
+    expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual(generator.parameters.map((p) => p.key));
+    expect(await fs.readFile(path.join(root, 'web', 'model', 'generator.js'), 'utf8')).toMatch(/^\/\/ nextframe's generator for the browser/);
+    const { page, problems, state } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
+    try {
+      expect(state.error).toBeNull();
+      const result = state.result as NonNullable<PageState['result']>;
+      expect([result.width, result.height]).toEqual([40, 24]);
+      expect(result.psnr.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+      const ours = predictRecursively(generator, frames.slice(0, 4), 4);
+      expect(worstLevel(result.predictions, ours)).toBeLessThanOrEqual(1);
+      // Not the last frame: the prior carries the square on.
+      expect(worstLevel(result.predictions.slice(0, 1), [frames[3]])).toBeGreaterThan(100);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+      generator.dispose();
+    }
+  }, 120000);
+
   it('picks webgl only when the browser draws it on a GPU, else wasm, and says so; no WebGPU adapter without a GPU', async () => {
     const root = tempDir();
     await saveTinyRun(root);

@@ -3,6 +3,26 @@
 // beside the truth with PSNR per step, next to the copy-last, blank-frame and mean-of-inputs baselines.
 // Plain browser JavaScript, no build step. window.nextframe exposes the results (for tests).
 'use strict';
+
+// A generator no standard layer expresses (a flow model) comes as nextframe's own code,
+// model/generator.js, with its weights by parameter key; it predicts a padded batch as a layers
+// model does.
+async function loadNextframeGenerator(modelJson) {
+  await new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = 'model/generator.js';
+    script.onload = resolve;
+    script.onerror = () => reject(new Error('model/generator.js did not load'));
+    document.head.append(script);
+  });
+  const manifest = modelJson.weightsManifest[0];
+  const buffer = await (await fetch(`model/${manifest.paths[0]}`)).arrayBuffer();
+  const weights = tf.io.decodeWeights(buffer, manifest.weights);
+  const generator = nextframeGenerator.generatorFromWeights(modelJson.userDefinedMetadata.nextframe.config, weights);
+  tf.dispose(Object.values(weights));
+  return generator;
+}
+
 (async function main() {
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.search);
@@ -57,7 +77,7 @@
   state.backend = tf.getBackend();
   const modelJson = await (await fetch('model/model.json')).json();
   const meta = modelJson.userDefinedMetadata.nextframe;
-  const model = await tf.loadLayersModel('model/model.json');
+  const model = modelJson.format === 'nextframe-generator' ? await loadNextframeGenerator(modelJson) : await tf.loadLayersModel('model/model.json');
   state.meta = meta;
   const passedOver = [gpu.software && `WebGPU (${gpu.software})`, softwareGl && `WebGL (${softwareGl})`].filter(Boolean);
   const why = !forced && passedOver.length ? ` (${passedOver.join(' and ')} ${passedOver.length > 1 ? 'are' : 'is'} drawn in software here: wasm is faster)` : '';

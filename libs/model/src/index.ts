@@ -32,6 +32,7 @@ export { downsample } from './downsample';
 export { blurMoving, gaussianBlur, gaussianTaps } from './move-blur';
 export { createGenerator, ONE_CLIP_AS_PAIR_FLAG, type Generator } from './generator';
 export { generatorLayersModel } from './layers-model';
+export { generatorFromWeights, type LoadedGenerator } from './browser-generator';
 export { outputClip, createDiscriminator, type Discriminator } from './discriminator';
 export { lpLoss, releaseOvershoot } from './lp-loss';
 export { gradientDifferenceLoss } from './gradient-difference-loss';
