@@ -49,6 +49,7 @@ function outputChannels(config: ModelConfig, configured: number): number {
 export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
   const flow = config.flowPx > 0;
+  if (config.priorGate && config.priorFlowSpan <= 0) throw new RangeError('priorGate needs priorFlowSpan > 0 (it gates by the prior\'s motion)');
   if (config.moveBlurPx > 0 && !flow) throw new RangeError(`moveBlurPx ${config.moveBlurPx} needs flowPx > 0 (it blurs what a flow moves)`);
   if (config.priorFlowSpan > 0 && !flow) throw new RangeError(`priorFlowSpan ${config.priorFlowSpan} needs flowPx > 0 (the prior adds to a predicted flow)`);
   // priorFlowInput: each scale also sees the prior's flow, 2 more input channels than featureMaps[0].
@@ -106,12 +107,15 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     const [flowZ, changeZ] = config.predictChange ? tf.split(z, [2, 3], 3) : [z, undefined];
     const increment = tf.mul(tf.tanh(flowZ), config.flowPx) as tf.Tensor4D;
     const flowK = config.residualScales && coarser ? (tf.add(tf.mul(tf.image.resizeBilinear(coarser.flow, size), 2), increment) as tf.Tensor4D) : increment;
-    const moved = prior ? (tf.add(flowK, prior) as tf.Tensor4D) : flowK;
+    // priorGate: what the network learns acts only where the prior sees motion (min(1, |prior|²)).
+    const gate = prior && config.priorGate ? tf.minimum(tf.sum(tf.square(prior), 3, true), 1) : undefined;
+    const learned = gate ? tf.mul(flowK, gate) : flowK;
+    const moved = prior ? (tf.add(learned, prior) as tf.Tensor4D) : flowK;
     const soften = (image: tf.Tensor4D) => (sigma > 0 ? blurMoving(image, moved, sigma) : image);
     const warped =
       config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(soften(last), 1), 0.5) as tf.Tensor4D, moved), 2), 1) as tf.Tensor4D) : soften(warpBilinear(last, moved));
     if (!changeZ) return { prediction: warped, flow: flowK, warped };
-    const change = tf.mul(tf.tanh(changeZ), config.changeScale) as tf.Tensor4D;
+    const change = tf.mul(tf.mul(tf.tanh(changeZ), config.changeScale), gate ?? 1) as tf.Tensor4D;
     const coarserChange = config.residualScales && coarser ? tf.image.resizeBilinear(tf.sub(coarser.prediction, coarser.warped) as tf.Tensor4D, size) : undefined;
     return { prediction: tf.add(warped, coarserChange ? tf.add(coarserChange, change) : change) as tf.Tensor4D, flow: flowK, warped };
   };

@@ -192,6 +192,13 @@ export interface ModelConfig {
    */
   moveBlurPx: number;
   /**
+   * With `priorFlowSpan`: the learned flow and change are multiplied by min(1, |prior|²), so they
+   * act only where the prior sees motion (a pixel per step or more: fully). Where nothing moved
+   * the prediction is the last frame exactly: no haze on a still background for the adversarial
+   * fine-tune to draw, and a still camera's frame that repeats is predicted as copy-last predicts it.
+   */
+  priorGate: boolean;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -260,6 +267,7 @@ export const SPEC_PRESET: ModelConfig = {
   priorFlowSmoothPx: 0,
   priorFlowInput: false,
   moveBlurPx: 0,
+  priorGate: false,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,

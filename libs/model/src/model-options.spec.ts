@@ -259,6 +259,39 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     expect(() => createGenerator(tinyModelConfig({ flowPx: 0, flowWarp, moveBlurPx: 0.5 }), 1)).toThrow('moveBlurPx 0.5 needs flowPx > 0 (it blurs what a flow moves)');
   });
 
+  it('priorGate: what the network learned acts only where the prior sees motion; a still frame is predicted exactly', () => {
+    const predictWith = (positions: number[], priorGate: boolean) => {
+      const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: true, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, priorGate }), 1);
+      // Weights moved off the fresh model's zero flow and change, so the network does change things.
+      g.parameters.forEach((p, i) => p.variable.assign(tf.tidy(() => tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.1, 'float32', i)))));
+      const history = tf.tidy(() => tf.concat(positions.map(frame), 3) as tf.Tensor4D);
+      const before = tf.memory().numTensors;
+      const scales = g.predictScales(history);
+      expect(tf.memory().numTensors - before).toBe(scales.length);
+      const out = scales.pop() as tf.Tensor4D;
+      tf.dispose([history, ...scales]);
+      g.dispose();
+      return out;
+    };
+    const maxError = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+    const last = frame(10);
+    const [gated, free] = [predictWith([10, 10, 10, 10], true), predictWith([10, 10, 10, 10], false)];
+    expect(maxError(gated, last)).toBe(0);
+    expect(maxError(free, last)).toBeGreaterThan(0.01);
+    // Moving: the network acts near the bar (the prediction is not the prior's alone: the bar at 14)
+    // and not where the prior sees no motion (columns 24–31, ahead of the bar beyond the matching
+    // windows: the last frame's black exactly; behind it, where the bar was, block matching does see motion).
+    const [gatedMoving, freeMoving] = [predictWith([6, 8, 10, 12], true), predictWith([6, 8, 10, 12], false)];
+    const columns = (t: tf.Tensor, from: number, width: number) => tf.tidy(() => tf.slice(t, [0, 0, from, 0], [-1, -1, width, -1]));
+    const [carried, lastMoving] = [frame(14), frame(12)];
+    expect(maxError(columns(gatedMoving, 12, 8), columns(carried, 12, 8))).toBeGreaterThan(0.01);
+    expect(maxError(columns(gatedMoving, 24, 8), columns(lastMoving, 24, 8))).toBe(0);
+    expect(maxError(columns(freeMoving, 24, 8), columns(lastMoving, 24, 8))).toBeGreaterThan(0.01);
+    tf.dispose([carried, lastMoving]);
+    tf.dispose([last, gated, free, gatedMoving, freeMoving]);
+    expect(() => createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, priorGate: true }), 1)).toThrow("priorGate needs priorFlowSpan > 0 (it gates by the prior's motion)");
+  });
+
   it('moveBlurPx: a fresh model softens the bar it carries and keeps a still one exact', () => {
     const finest = (positions: number[], moveBlurPx: number) => {
       const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, moveBlurPx }), 1);

@@ -8,6 +8,13 @@ export interface Parameter {
   variable: tf.Variable;
 }
 
+/** A trainable variable holding `initial`'s values; `initial` itself is freed (the variable keeps the data). */
+function trainable(initial: tf.Tensor): tf.Variable {
+  const variable = tf.variable(initial, true);
+  initial.dispose();
+  return variable;
+}
+
 /** Each draw is seeded by (seed, key), so a network is the same whatever order it is built in. */
 function keySeed(seed: number, key: string): number {
   return new SeededRandom(`${seed}/${key}`).nextUint32();
@@ -18,11 +25,11 @@ function keySeed(seed: number, key: string): number {
  * draw is seeded by (seed, key), so a network is the same whatever order it is built in.
  */
 export function initWeights(key: string, shape: number[], stdDev: number, seed: number): Parameter {
-  return { key, variable: tf.variable(tf.truncatedNormal(shape, 0, stdDev, 'float32', keySeed(seed, key)), true) };
+  return { key, variable: trainable(tf.truncatedNormal(shape, 0, stdDev, 'float32', keySeed(seed, key))) };
 }
 
 export function initBiases(key: string, size: number, value: number): Parameter {
-  return { key, variable: tf.variable(tf.fill([size], value), true) };
+  return { key, variable: trainable(tf.fill([size], value)) };
 }
 
 export interface LayerInit {
@@ -52,11 +59,11 @@ export function initLayer(init: LayerInit): [Parameter, Parameter] {
   const biasKey = `${prefix}/bias`;
   if (init.zero) {
     const weights = init.zeroStdDev ? tf.randomNormal(shape, 0, init.zeroStdDev, 'float32', keySeed(seed, weightKey)) : tf.zeros(shape);
-    return [{ key: weightKey, variable: tf.variable(weights, true) }, { key: biasKey, variable: tf.variable(tf.zeros([units]), true) }];
+    return [{ key: weightKey, variable: trainable(weights) }, { key: biasKey, variable: trainable(tf.zeros([units])) }];
   }
   const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   const fanOut = (fanIn / shape[shape.length - 2]) * units;
-  const uniform = (key: string, s: number[], limit: number) => ({ key, variable: tf.variable(tf.randomUniform(s, -limit, limit, 'float32', keySeed(seed, key)), true) });
+  const uniform = (key: string, s: number[], limit: number) => ({ key, variable: trainable(tf.randomUniform(s, -limit, limit, 'float32', keySeed(seed, key))) });
   switch (init.initialization) {
     case 'torch': {
       const limit = 1 / Math.sqrt(fanIn);
@@ -64,7 +71,7 @@ export function initLayer(init: LayerInit): [Parameter, Parameter] {
     }
     case 'he':
       return [
-        { key: weightKey, variable: tf.variable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', keySeed(seed, weightKey)), true) },
+        { key: weightKey, variable: trainable(tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', keySeed(seed, weightKey))) },
         initBiases(biasKey, units, 0),
       ];
     case 'glorot':
