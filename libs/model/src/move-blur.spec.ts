@@ -56,8 +56,10 @@ describe('blurMoving', () => {
     // |flow|² below 1 everywhere but pixel 5 (1.3², beyond the kink: no gradient to its flow).
     const { gradFlow, gradImage, numericFlow, numericImage, leaked } = warpGradients((img, flow) => blurMoving(img, flow, 0.7), [0.3, 0.2, -0.4, 0.6, 0.1, -0.3, 0.7, 0.5, 0.25, 0.35, 1.3, 0, 0.2, 0.1, -0.6, -0.2, 0.4, -0.45]);
     expect(leaked).toBe(0);
-    for (let i = 0; i < 18; i++) expect(gradFlow[i]).toBeCloseTo(numericFlow[i], 2);
-    for (let i = 0; i < 9; i++) expect(gradImage[i]).toBeCloseTo(numericImage[i], 2);
+    // Within 0.02: float32 finite differences of a loss of this size scatter by ~0.01 on TensorFlow's
+    // multi-threaded reductions; the mirrored border's missing gradient (tf.mirrorPad) was off by 0.1 and more.
+    for (let i = 0; i < 18; i++) expect(Math.abs(gradFlow[i] - numericFlow[i])).toBeLessThan(0.02);
+    for (let i = 0; i < 9; i++) expect(Math.abs(gradImage[i] - numericImage[i])).toBeLessThan(0.02);
     expect(gradFlow[10]).toBe(0);
     expect(gradFlow[11]).toBe(0);
   });
