@@ -30,8 +30,8 @@ cut test-tree "$docs/examples/data/tree.avi" -ss 22
 cut train-box "$docs/opencv4/html/box.mp4" -t 10
 cut test-box "$docs/opencv4/html/box.mp4" -ss 11
 cut test-cup "$docs/opencv4/html/cup.mp4"
-npx nextframe extract "$work"/videos/train-*.mp4 --out "$work/frames/train" --overwrite
-npx nextframe extract "$work"/videos/test-*.mp4 --out "$work/frames/test" --overwrite
+npx nextframe extract "$work"/videos/train-*.mp4 --out "$work/frames/train" --drop-duplicates --overwrite
+npx nextframe extract "$work"/videos/test-*.mp4 --out "$work/frames/test" --drop-duplicates --overwrite
 npx nextframe crop --frames "$work/frames/train" --out "$work/clips" -n 20000 --seed 1 --overwrite
 npx nextframe train --manifest demo --clips "$work/clips" -n real-footage -t "$work/frames/test" -O
 npx nextframe evaluate -n real-footage-adversarial -t "$work/frames/test" -r 4 --clips-per-video 3 --compare real-footage

@@ -35,6 +35,7 @@ data/NAME/frames; flags given here override the manifest's stages.extract.`,
     'max-side': { type: 'string', valueName: 'N', description: 'scale down so the longer side is at most N pixels' },
     start: { type: 'string', valueName: 'TIME', description: 'start at TIME (seconds or [HH:]MM:SS)' },
     duration: { type: 'string', valueName: 'TIME', description: 'keep at most TIME (seconds or [HH:]MM:SS)' },
+    'drop-duplicates': { type: 'boolean', description: 'drop frames that repeat the previous one (a video captured at a lower rate than stored)' },
     'test-fraction': { type: 'string', valueName: 'F', description: 'hold out a seeded share F of the videos in DIR/test, the rest in DIR/train' },
     seed: { type: 'string', valueName: 'N', description: 'seed of the --test-fraction split', defaultText: '0' },
     overwrite: { type: 'boolean', description: 're-extract videos that are already done' },
@@ -124,6 +125,7 @@ function optionsFromFlags(v: Record<string, string | boolean | undefined>): Flag
     maxSide: numberOption('max-side', str('max-side'), { min: 1, integer: true }),
     startS: timeOption('start', str('start')),
     durationS: timeOption('duration', str('duration')),
+    dropDuplicates: v['drop-duplicates'] === true ? true : undefined,
     testFraction: numberOption('test-fraction', str('test-fraction'), { min: 0, max: 0.9 }),
     seed: numberOption('seed', str('seed'), { integer: true }),
   };
@@ -139,6 +141,7 @@ function fromManifest(params: ExtractStageParams): ExtractOptions {
     maxSide: params.maxSide,
     startS: params.startS,
     durationS: params.durationS,
+    dropDuplicates: params.dropDuplicates,
   };
   return Object.fromEntries(Object.entries(out).filter(([, value]) => value !== undefined)) as ExtractOptions;
 }

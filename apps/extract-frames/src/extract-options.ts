@@ -12,7 +12,16 @@ export interface ExtractOptions {
   startS?: number;
   /** Keep at most this many seconds. */
   durationS?: number;
+  /**
+   * Drop each frame that repeats the one kept before it (ffmpeg's `mpdecimate`, every 8×8 block
+   * within 1 grey level per pixel of it): a video captured at a lower rate than it is stored
+   * repeats frames, and a repeat is no motion to learn or predict.
+   */
+  dropDuplicates?: boolean;
 }
+
+/** `mpdecimate` thresholds of --drop-duplicates: a block's summed absolute difference ≤ 64 (1 level per pixel), in every block. */
+export const DUPLICATE_FILTER = 'mpdecimate=hi=64:lo=64:frac=0';
 
 /** Check an options object as a whole (single fields are checked where they are parsed). */
 export function validateExtractOptions(options: ExtractOptions): ExtractOptions {
@@ -24,13 +33,14 @@ export function validateExtractOptions(options: ExtractOptions): ExtractOptions 
  * The options as stored in `index.json`: fixed key order, absent fields as null, so two runs
  * with the same options compare equal.
  */
-export function canonicalOptions(options: ExtractOptions): Record<string, number | string | null> {
+export function canonicalOptions(options: ExtractOptions): Record<string, number | string | boolean | null> {
   return {
     fps: options.fps ?? null,
     size: options.size ? `${options.size.width}x${options.size.height}` : null,
     maxSide: options.maxSide ?? null,
     startS: options.startS ?? null,
     durationS: options.durationS ?? null,
+    dropDuplicates: options.dropDuplicates === true,
   };
 }
 
@@ -60,13 +70,15 @@ export function ffmpegExtractArgs(args: {
     const shrinking = target.width * target.height < args.source.width * args.source.height;
     filters.push(`scale=w=${target.width}:h=${target.height}:flags=${shrinking ? 'area' : 'bicubic'}`);
   }
+  // After resampling (which may itself repeat frames) and scaling, so repeats are judged as written.
+  if (options.dropDuplicates) filters.push(DUPLICATE_FILTER);
   return [
     ...(options.startS !== undefined ? ['-ss', String(options.startS)] : []),
     '-i', args.video,
     ...(options.durationS !== undefined ? ['-t', String(options.durationS)] : []),
     '-map', '0:v:0', '-an', '-sn', '-dn',
     ...(filters.length ? ['-vf', filters.join(',')] : []),
-    // Passthrough: one image per decoded (or fps-resampled) frame, no duplicates or drops.
+    // Passthrough: one image per decoded (or fps-resampled, or kept) frame, numbered without gaps.
     '-vsync', '0',
     '-pix_fmt', 'rgb24',
     '-start_number', '1',

@@ -101,6 +101,6 @@ export async function extractVideo(job: ExtractVideoJob, tools: ExtractTools): P
 
 /** The frame count the container promises for a whole-video, native-rate extraction. */
 function expectedFrames(frameCount: number, exact: boolean, options: ExtractOptions): number | undefined {
-  const whole = options.fps === undefined && options.startS === undefined && options.durationS === undefined;
+  const whole = options.fps === undefined && options.startS === undefined && options.durationS === undefined && !options.dropDuplicates;
   return whole && exact ? frameCount : undefined;
 }

@@ -106,6 +106,28 @@ describe('extractVideos', () => {
     expect(Buffer.from(first.data).equals(Buffer.from(source[5].data))).toBe(true);
   });
 
+  it('drops repeated frames with --drop-duplicates, keeping a frame that differs in one 4x4 patch', async () => {
+    // 6 distinct frames, each stored 3 times (a video captured at a third of its stored rate); the
+    // last distinct frame is the fifth with only a 4x4 patch changed.
+    const patched = { ...source[4], data: Uint8Array.from(source[4].data) };
+    for (let y = 10; y < 14; y++) for (let x = 20; x < 24; x++) patched.data.fill(255, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    const distinct = [source[0], source[1], source[2], source[3], source[4], patched];
+    const repeated = path.join(dir, 'repeated.mkv');
+    await writeTestVideo({ file: repeated, frames: distinct.flatMap((f) => [f, f, f]), fps: 15, codec: 'ffv1' });
+    const out = outDir();
+    await extract({ items: [{ video: repeated, key: 'v' }], outDir: out, options: { dropDuplicates: true } });
+    const files = await frameFiles(path.join(out, 'v'));
+    expect(files).toHaveLength(6);
+    for (const [i, file] of files.entries()) {
+      const frame = await readImageRgb(path.join(out, 'v', file));
+      expect(Buffer.from(frame.data).equals(Buffer.from(distinct[i].data))).toBe(true);
+    }
+    expect((await readFrameIndex(out)).videos.v.options.dropDuplicates).toBe(true);
+    const all = outDir();
+    await extract({ items: [{ video: repeated, key: 'v' }], outDir: all });
+    expect(await frameFiles(path.join(all, 'v'))).toHaveLength(18);
+  });
+
   it('applies rotation metadata: frames come out turned as the probe reports', async () => {
     const rotated = path.join(dir, 'rotated.mp4');
     await writeTestVideo({ file: rotated, frames: source.slice(0, 5), fps: 10, codec: 'h264', rotate: 90 });

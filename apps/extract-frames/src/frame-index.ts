@@ -12,7 +12,7 @@ export interface FrameIndexEntry {
   sizeBytes: number;
   sha256: string;
   /** `canonicalOptions(...)` of the run that wrote the frames. */
-  options: Record<string, number | string | null>;
+  options: Record<string, number | string | boolean | null>;
   frameCount: number;
   /** Size of the written frames. */
   width: number;

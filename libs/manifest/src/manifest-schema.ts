@@ -79,6 +79,7 @@ export const extractStageSchema = z
     maxSide: z.int().min(8).optional().describe('scale down so the longer side is at most this (aspect kept)'),
     startS: z.number().min(0).optional().describe('skip this many seconds at the start'),
     durationS: z.number().positive().optional().describe('keep at most this many seconds'),
+    dropDuplicates: z.boolean().optional().describe('drop frames that repeat the previous one (a video captured at a lower rate than stored)'),
   })
   .refine((o) => !(o.size && o.maxSide), { message: 'give size or maxSide, not both' });
 

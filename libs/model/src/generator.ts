@@ -34,10 +34,10 @@ interface ConvLayer {
   bias: tf.Variable;
 }
 
-/** The last layer's output channels: 2 (flow) or 5 (flow and change) with flowPx, else the config's. */
+/** The last layer's output channels: 2 (flow) or 5 (flow and change) with flowPx, +1 with priorConfidence, else the config's. */
 function outputChannels(config: ModelConfig, configured: number): number {
   if (config.flowPx <= 0) return configured;
-  return config.predictChange ? 5 : 2;
+  return (config.predictChange ? 5 : 2) + (config.priorConfidence ? 1 : 0);
 }
 
 /**
@@ -50,6 +50,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   const parameters: Parameter[] = [];
   const flow = config.flowPx > 0;
   if (config.priorGate && config.priorFlowSpan <= 0) throw new RangeError('priorGate needs priorFlowSpan > 0 (it gates by the prior\'s motion)');
+  if (config.priorConfidence && config.priorFlowSpan <= 0) throw new RangeError('priorConfidence needs priorFlowSpan > 0 (it weighs the prior)');
   if (config.moveBlurPx > 0 && !flow) throw new RangeError(`moveBlurPx ${config.moveBlurPx} needs flowPx > 0 (it blurs what a flow moves)`);
   if (config.priorFlowSpan > 0 && !flow) throw new RangeError(`priorFlowSpan ${config.priorFlowSpan} needs flowPx > 0 (the prior adds to a predicted flow)`);
   // priorFlowInput: each scale also sees the prior's flow, 2 more input channels than featureMaps[0].
@@ -104,9 +105,13 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
    * `sigma` > 0 (moveBlurPx at this scale): what moves is blurred by it (`blurMoving`).
    */
   const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }, prior?: tf.Tensor4D, sigma = 0) => {
-    const [flowZ, changeZ] = config.predictChange ? tf.split(z, [2, 3], 3) : [z, undefined];
+    const parts = [2, ...(config.predictChange ? [3] : []), ...(config.priorConfidence ? [1] : [])];
+    const split = parts.length > 1 ? tf.split(z, parts, 3) : [z];
+    const [flowZ, changeZ] = config.predictChange ? split : [split[0], undefined];
     const increment = tf.mul(tf.tanh(flowZ), config.flowPx) as tf.Tensor4D;
     const flowK = config.residualScales && coarser ? (tf.add(tf.mul(tf.image.resizeBilinear(coarser.flow, size), 2), increment) as tf.Tensor4D) : increment;
+    // priorConfidence: the prior weighed by min(1, 2·sigmoid(c)) of the last channel (1 where c ≥ 0, towards 0 as c falls).
+    if (prior && config.priorConfidence) prior = tf.mul(prior, tf.minimum(tf.mul(tf.sigmoid(split[split.length - 1]), 2), 1)) as tf.Tensor4D;
     // priorGate: what the network learns acts only where the prior sees motion (min(1, |prior|²)).
     const gate = prior && config.priorGate ? tf.minimum(tf.sum(tf.square(prior), 3, true), 1) : undefined;
     const learned = gate ? tf.mul(flowK, gate) : flowK;

@@ -199,6 +199,13 @@ export interface ModelConfig {
    */
   priorGate: boolean;
   /**
+   * With `priorFlowSpan`: each scale's network has one more output channel c, and the prior it
+   * adds (and gates by) is weighed by min(1, 2·sigmoid(c)): 1 (the prior as it is) at the start,
+   * down to 0 where the network learns the prior misleads — motion that stops, a texture block
+   * matching cannot follow — so the prediction there falls back to the last frame (issue #20).
+   */
+  priorConfidence: boolean;
+  /**
    * In recursive prediction, clip each predicted frame to [-1, 1] before feeding it back. An
    * unclipped residual output can leave the pixel range and the error compounds step by step.
    */
@@ -268,6 +275,7 @@ export const SPEC_PRESET: ModelConfig = {
   priorFlowInput: false,
   moveBlurPx: 0,
   priorGate: false,
+  priorConfidence: false,
   clipFeedback: false,
   freeOvershoot: false,
   discriminatorOutputStdDev: 0,
