@@ -3,7 +3,8 @@
 # OpenCV's samples (Apache-2.0 / BSD-3-Clause, as its debian/copyright says of samples/*):
 # vtest.avi (a street seen from a fixed camera, people walking), tree.avi (a tree in the wind),
 # box.mp4 and cup.mp4 (a hand moving a box, a cup). Fetched with `apt-get download` (no root
-# needed), unpacked with dpkg -x, scaled to 160×120 at 10 fps. Training takes the first part of
+# needed), unpacked with dpkg -x, scaled to 160×120 at 10 fps. tree.avi holds each picture 4–5
+# frames (about 3 new pictures a second stored at 15 fps): extract's --drop-duplicates keeps one of each. Training takes the first part of
 # vtest, tree and box; held out are their last parts and all of cup, a scene never trained on.
 # Then the demo's recipe (data-manifests/demo.json's stages.train) trains on them and evaluate
 # judges both models on the held-out videos beside the trivial predictors.
