@@ -3,8 +3,9 @@
 # OpenCV's samples (Apache-2.0 / BSD-3-Clause, as its debian/copyright says of samples/*):
 # vtest.avi (a street seen from a fixed camera, people walking), tree.avi (a tree in the wind),
 # box.mp4 and cup.mp4 (a hand moving a box, a cup). Fetched with `apt-get download` (no root
-# needed), unpacked with dpkg -x, scaled to 160×120 at 10 fps. tree.avi holds each picture 4–5
-# frames (about 3 new pictures a second stored at 15 fps): extract's --drop-duplicates keeps one of each. Training takes the first part of
+# needed), unpacked with dpkg -x, scaled to 160×120 at 10 fps. tree.avi holds a new picture only
+# every 4–5 frames (about 3 a second, stored at 15 fps): each picture is kept once, as the cut
+# and extract's --drop-duplicates drop repeats. Training takes the first part of
 # vtest, tree and box; held out are their last parts and all of cup, a scene never trained on.
 # Then the demo's recipe (data-manifests/demo.json's stages.train) trains on them and evaluate
 # judges both models on the held-out videos beside the trivial predictors.
@@ -22,7 +23,10 @@ gunzip -kf "$docs/opencv4/html/box.mp4.gz" "$docs/opencv4/html/cup.mp4.gz"
 cut() { # cut NAME SOURCE [ffmpeg input options]
   local name="$1" source="$2"
   shift 2
-  "$ffmpeg" -v error -y "$@" -i "$source" -vf scale=160:120,fps=10 -an -c:v libx264 -crf 18 "$work/videos/$name.mp4"
+  # mpdecimate right after the resampling, on decoded pictures: a picture the source holds for
+  # several frames (or that fps=10 repeats to fill a gap) is kept once, before lossy coding makes
+  # its repeats differ by noise; -vsync passthrough keeps the gaps instead of refilling them.
+  "$ffmpeg" -v error -y "$@" -i "$source" -vf scale=160:120,fps=10,mpdecimate=hi=64:lo=64:frac=0 -vsync passthrough -an -c:v libx264 -crf 18 "$work/videos/$name.mp4"
 }
 cut train-vtest "$docs/examples/data/vtest.avi" -t 55
 cut test-vtest "$docs/examples/data/vtest.avi" -ss 60
