@@ -40,7 +40,8 @@ export function canonicalOptions(options: ExtractOptions): Record<string, number
     maxSide: options.maxSide ?? null,
     startS: options.startS ?? null,
     durationS: options.durationS ?? null,
-    dropDuplicates: options.dropDuplicates === true,
+    // Only when set: frame folders extracted before the option existed stay up to date.
+    ...(options.dropDuplicates ? { dropDuplicates: true } : {}),
   };
 }
 
