@@ -5,11 +5,12 @@ import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { NextframeError } from '@nextframe/errors';
 import { useTempDir } from '@nextframe/files/testing';
-import { resolveModelConfig, type ModelConfig } from '@nextframe/model';
+import { createGenerator, resolveModelConfig, restoreCheckpoint, type ModelConfig } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { readEventFile } from '@nextframe/tensorboard';
 import { initBackend } from '@nextframe/tf-backend';
 import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
+import { recursiveTest } from './recursive-test';
 import { meanDiscriminatorStats, runTraining, TrainingDivergedError } from './run-training';
 import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 
@@ -174,6 +175,49 @@ describe('runTraining', () => {
       await initBackend('wasm', 2);
     }
     expect((await weights('one-thread')).equals(await weights('whole'))).toBe(true);
+  });
+
+  it('keeps a running average of the generator (generatorAverageDecay): folded in every step, tested and saved as the model, resumed exactly', async () => {
+    const testDir = path.join(tempDir(), 'average-test-frames');
+    await writeFrameFolder(path.join(testDir, 'clip'), noiseFrames(44, 36, 6));
+    const model = { ...tiny, generatorAverageDecay: 0.5, generatorLearningRate: 0.01 };
+    const run = options('average', { model, adversarial: false, steps: 5, modelSaveFreq: 1, keepLast: 100, testDir, testFreq: 5, recursions: 2 });
+    await runTraining(run);
+    const folder = (name: string, step: number) => path.join(tempDir(), 'runs', name, 'checkpoints', `step-${String(step).padStart(9, '0')}`);
+    const groupValues = async (name: string, step: number, group: string) => {
+      const manifest = JSON.parse(await fs.readFile(path.join(folder(name, step), 'checkpoint.json'), 'utf8'));
+      const bytes = await fs.readFile(path.join(folder(name, step), 'weights.bin'));
+      const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      return manifest.tensors.filter((t: { group: string }) => t.group === group).flatMap((t: { offset: number; length: number }) => Array.from(floats.subarray(t.offset, t.offset + t.length)));
+    };
+    // After step n: average = d·(average after n − 1) + (1 − d)·(weights after n), d = min(0.5, (1 + n) / (10 + n)).
+    for (let n = 2; n <= 5; n++) {
+      const d = Math.min(0.5, (1 + n) / (10 + n));
+      const [previous, weights, average] = await Promise.all([groupValues('average', n - 1, 'generator'), groupValues('average', n, 'generatorTraining'), groupValues('average', n, 'generator')]);
+      expect(weights.length).toBe(average.length);
+      const worst = average.reduce((m: number, a: number, i: number) => Math.max(m, Math.abs(a - (d * previous[i] + (1 - d) * weights[i]))), 0);
+      expect(worst).toBeLessThan(1e-6);
+      expect(average.some((a: number, i: number) => Math.abs(a - weights[i]) > 1e-4)).toBe(true);
+    }
+    // The recursive test at step 5 scored the average: what evaluate loads from the checkpoint.
+    const jsonl = (await fs.readFile(path.join(run.runDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const logged = jsonl.find((m) => 'test/psnr/recursion_2' in m)['test/psnr/recursion_2'];
+    const saved = await loadTrainedModel(run.runDir);
+    const scored = async (training: boolean) => {
+      const generator = createGenerator(model, 9);
+      await restoreCheckpoint(saved, { generator, training });
+      const result = await recursiveTest({ generator, testDir, recursions: 2 });
+      generator.dispose();
+      return result.summary.model.psnr[1].mean;
+    };
+    expect(await scored(false)).toBeCloseTo(logged, 6);
+    expect(Math.abs((await scored(true)) - logged)).toBeGreaterThan(1e-4);
+
+    // Stopped after step 1 and resumed: the same average, bit for bit.
+    await runTraining(options('average-resumed', { model, adversarial: false, steps: 5, modelSaveFreq: 100 }), { shouldStop: () => true });
+    await runTraining(options('average-resumed', { model, adversarial: false, steps: 5, modelSaveFreq: 100, resume: true }));
+    const bytes = (name: string) => fs.readFile(path.join(folder(name, 5), 'weights.bin'));
+    expect((await bytes('average-resumed')).equals(await bytes('average'))).toBe(true);
   });
 
   it('stops on a NaN or infinite loss and keeps the last good checkpoint', async () => {

@@ -20,6 +20,7 @@ import {
   type DiscriminatorStats,
   type Generator,
   type TrainingBatch,
+  WeightAverage,
 } from '@nextframe/model';
 import { fromSigned, psnr, sharpnessDifference, summarize } from '@nextframe/metrics';
 import { EventFileWriter } from '@nextframe/tensorboard';
@@ -133,6 +134,8 @@ interface TrainingSession {
   existing: number[];
   loaded?: CheckpointContent;
   generator: Generator;
+  /** The running average of the generator's weights (`generatorAverageDecay` > 0): what tests and checkpoints predict with. */
+  average?: WeightAverage;
   discriminator?: Discriminator;
   optimizers: ReturnType<typeof createOptimizers>;
   step: number;
@@ -160,6 +163,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
   }
   const generator = createGenerator(config, options.seed);
   const discriminator = options.adversarial ? createDiscriminator(config, options.seed) : undefined;
+  const average = config.generatorAverageDecay > 0 ? new WeightAverage(generator.parameters, config.generatorAverageDecay) : undefined;
   const session: TrainingSession = {
     options,
     hooks,
@@ -169,6 +173,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
     existing,
     loaded,
     generator,
+    average,
     discriminator,
     optimizers: createOptimizers(config),
     step: 0,
@@ -179,6 +184,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
     checkpoint: async () => undefined,
     close: async () => {
       generator.dispose();
+      average?.dispose();
       discriminator?.dispose();
     },
   };
@@ -189,6 +195,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
     session.close = async () => {
       await events.close();
       generator.dispose();
+      average?.dispose();
       discriminator?.dispose();
     };
     session.record = async (scalars) => {
@@ -197,12 +204,9 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
     };
     session.test = async () => {
       if (!options.testDir) return;
-      const result = await recursiveTest({
-        generator,
-        testDir: options.testDir,
-        recursions: options.recursions,
-        imagesDir: path.join(options.runDir, 'test', `step_${session.step}`),
-      });
+      const testDir = options.testDir;
+      const run = () => recursiveTest({ generator, testDir, recursions: options.recursions, imagesDir: path.join(options.runDir, 'test', `step_${session.step}`) });
+      const result = average ? await average.withAverage(run) : await run();
       session.log(describeRecursiveTest(session.step, result));
       await session.record(recursiveTestScalars(result));
     };
@@ -211,6 +215,7 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
         generator,
         discriminator,
         optimizers: session.optimizers,
+        average,
         step: session.step,
         seed: options.seed,
         // testDir: the run's held-out frames (export takes its sample clips from there);
@@ -235,12 +240,12 @@ async function startSession(options: TrainOptions, hooks: TrainingHooks, store: 
 
 /** Resume the run's newest checkpoint, or start from --load_path (a non-adversarial one into adversarial training: a fresh discriminator). */
 async function restoreStart(session: TrainingSession): Promise<void> {
-  const { options, loaded, checkpoints, existing, generator, discriminator } = session;
+  const { options, loaded, checkpoints, existing, generator, discriminator, average } = session;
   const restoreFrom = async (content: CheckpointContent, what: string, withState: boolean) => {
     if (!sameNetworks(content, options.model)) {
       throw new NextframeError(`is a '${content.manifest.config.preset}' checkpoint with other networks than this run's '${options.model.preset}' preset`, { file: what });
     }
-    await restoreCheckpoint(content, { generator, discriminator, optimizers: withState ? session.optimizers : undefined });
+    await restoreCheckpoint(content, { generator, discriminator, optimizers: withState ? session.optimizers : undefined, average, training: true });
   };
   if ((options.resume || (options.testOnly && !loaded)) && existing.length) {
     const content = (await checkpoints.newest()) as CheckpointContent;
@@ -253,7 +258,7 @@ async function restoreStart(session: TrainingSession): Promise<void> {
     const hasDiscriminator = loaded.manifest.tensors.some((t) => t.group === 'discriminator');
     if (discriminator && !hasDiscriminator) {
       // Fine-tuning a non-adversarial model adversarially: the generator's weights, a fresh discriminator.
-      await restoreCheckpoint(loaded, { generator });
+      await restoreCheckpoint(loaded, { generator, average, training: true });
       session.log(
         `starting from the generator in ${options.loadPath} at step ${loaded.manifest.step}; it has no discriminator, so the discriminator starts fresh (seed ${options.seed})`,
       );
@@ -333,6 +338,7 @@ async function trainStep(session: TrainingSession, take: () => Promise<tf.Tensor
   const clips = await take();
   const batch = prepareBatch(clips, config);
   const result = generatorStep({ generator, discriminator }, optimizers.generator, batch, { adversarial: Boolean(discriminator) });
+  session.average?.update(step + 1);
   const quality = (step + 1) % options.statsFreq === 0 || (step + 1) % options.summaryFreq === 0 ? batchQuality(generator, batch) : undefined;
   if ((step + 1) % options.imgSaveFreq === 0) {
     const predictions = tf.tidy(() => generator.predictScales(batch.history));

@@ -4,11 +4,17 @@ import { parseStoredModelConfig } from './model-config-schema';
 import type { Generator } from './generator';
 import type { ModelConfig } from './model-config';
 import type { Optimizers } from './training-steps';
+import type { WeightAverage } from './weight-average';
 
 export const CHECKPOINT_FORMAT = 'nextframe-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
-type Group = 'generator' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
+/**
+ * `generator` holds the weights to predict with: the generator's own, or their running average
+ * when the run keeps one (`generatorAverageDecay`), and then `generatorTraining` the weights
+ * training continues from. Whatever loads a checkpoint to predict reads `generator` alone.
+ */
+type Group = 'generator' | 'generatorTraining' | 'discriminator' | 'generatorOptimizer' | 'discriminatorOptimizer';
 
 /** Adam's private running powers β₁ᵗ and β₂ᵗ. */
 interface AdamState {
@@ -42,12 +48,16 @@ export async function serializeCheckpoint(args: {
   generator: Generator;
   discriminator?: Discriminator;
   optimizers?: Partial<Optimizers>;
+  /** The running average of the generator's weights, if the run keeps one: stored as `generator`. */
+  average?: WeightAverage;
   step: number;
   seed: number;
   extra?: Record<string, unknown>;
 }): Promise<CheckpointContent> {
   const entries: { group: Group; key: string; tensor: tf.Tensor }[] = [];
-  for (const p of args.generator.parameters) entries.push({ group: 'generator', key: p.key, tensor: p.variable });
+  for (const p of args.average?.parameters ?? []) entries.push({ group: 'generator', key: p.key, tensor: p.variable });
+  const own: Group = args.average ? 'generatorTraining' : 'generator';
+  for (const p of args.generator.parameters) entries.push({ group: own, key: p.key, tensor: p.variable });
   for (const p of args.discriminator?.parameters ?? []) entries.push({ group: 'discriminator', key: p.key, tensor: p.variable });
   for (const [group, optimizer] of [
     ['generatorOptimizer', args.optimizers?.generator],
@@ -88,10 +98,12 @@ export async function serializeCheckpoint(args: {
 /**
  * Put a checkpoint's values into networks (and optimizers) built with its `config`. Parameters are
  * matched by key; optimizer state by order (tfjs optimizers keep it per variable, in order).
+ * The generator gets the weights to predict with, or with `training` the weights training
+ * continues from; `average` gets the stored average (or starts over from the weights: none stored).
  */
 export async function restoreCheckpoint(
   content: CheckpointContent,
-  targets: { generator: Generator; discriminator?: Discriminator; optimizers?: Partial<Optimizers> },
+  targets: { generator: Generator; discriminator?: Discriminator; optimizers?: Partial<Optimizers>; average?: WeightAverage; training?: boolean },
 ): Promise<void> {
   const { manifest } = content;
   if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
@@ -110,7 +122,12 @@ export async function restoreCheckpoint(
       tf.tidy(() => p.variable.assign(tf.tensor(floats.subarray(t.offset, t.offset + t.length), t.shape)));
     }
   };
-  assign('generator', targets.generator.parameters);
+  const averaged = byGroup('generatorTraining').length > 0;
+  assign(targets.training && averaged ? 'generatorTraining' : 'generator', targets.generator.parameters);
+  if (targets.average) {
+    if (averaged) assign('generator', targets.average.parameters);
+    else targets.average.reset();
+  }
   if (targets.discriminator) assign('discriminator', targets.discriminator.parameters);
   for (const [group, optimizer] of [
     ['generatorOptimizer', targets.optimizers?.generator],

@@ -62,6 +62,7 @@ export {
   type CheckpointContent,
   type CheckpointManifest,
 } from './checkpoint';
+export { WeightAverage } from './weight-average';
 export {
   DEFAULT_TILE_SIZE,
   generatorReach,

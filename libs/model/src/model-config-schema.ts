@@ -50,6 +50,7 @@ export const modelConfigSchema = z.strictObject({
   moveBlurPx: z.number().min(0).max(8),
   priorGate: z.boolean(),
   priorConfidence: z.boolean(),
+  generatorAverageDecay: z.number().min(0).lt(1),
   clipFeedback: z.boolean(),
   freeOvershoot: z.boolean(),
   discriminatorOutputStdDev: z.number().min(0).max(1),
@@ -59,7 +60,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward', priorFlowSpan: 0, priorFlowRadiusPx: 4, priorFlowSmoothPx: 0, priorFlowInput: false, moveBlurPx: 0, priorGate: false, priorConfidence: false };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward', priorFlowSpan: 0, priorFlowRadiusPx: 4, priorFlowSmoothPx: 0, priorFlowInput: false, moveBlurPx: 0, priorGate: false, priorConfidence: false, generatorAverageDecay: 0 };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {
