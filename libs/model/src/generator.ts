@@ -3,7 +3,7 @@ import { scaleSize, type ModelConfig } from './model-config';
 import { velocityFlow } from './block-match';
 import { downsample } from './downsample';
 import { initLayer, type Parameter } from './parameters';
-import { splatBilinear } from './splat';
+import { splatCovered } from './splat';
 import { blurMoving } from './move-blur';
 import { warpBilinear } from './warp';
 
@@ -104,6 +104,10 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
    * adds to the learned flow for the move only: the next scale builds on the learned part.
    * `sigma` > 0 (moveBlurPx at this scale): what moves is blurred by it (`blurMoving`).
    */
+  /** `last` carried along `moved` by splatting on pixels in [0, 1], each pixel's coverage treated as `splatCoverage` says. */
+  const forwardWarp = (last: tf.Tensor4D, moved: tf.Tensor4D): tf.Tensor4D =>
+    tf.sub(tf.mul(splatCovered(tf.mul(tf.add(last, 1), 0.5) as tf.Tensor4D, moved, config.splatCoverage), 2), 1) as tf.Tensor4D;
+
   const flowOutput = (z: tf.Tensor4D, last: tf.Tensor4D, size: [number, number], coarser?: { prediction: tf.Tensor4D; flow: tf.Tensor4D; warped: tf.Tensor4D }, prior?: tf.Tensor4D, sigma = 0) => {
     const parts = [2, ...(config.predictChange ? [3] : []), ...(config.priorConfidence ? [1] : [])];
     const split = parts.length > 1 ? tf.split(z, parts, 3) : [z];
@@ -117,8 +121,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
     const learned = gate ? tf.mul(flowK, gate) : flowK;
     const moved = prior ? (tf.add(learned, prior) as tf.Tensor4D) : flowK;
     const soften = (image: tf.Tensor4D) => (sigma > 0 ? blurMoving(image, moved, sigma) : image);
-    const warped =
-      config.flowWarp === 'forward' ? (tf.sub(tf.mul(splatBilinear(tf.mul(tf.add(soften(last), 1), 0.5) as tf.Tensor4D, moved), 2), 1) as tf.Tensor4D) : soften(warpBilinear(last, moved));
+    const warped = config.flowWarp === 'forward' ? forwardWarp(soften(last), moved) : soften(warpBilinear(last, moved));
     if (!changeZ) return { prediction: warped, flow: flowK, warped };
     const change = tf.mul(tf.mul(tf.tanh(changeZ), config.changeScale), gate ?? 1) as tf.Tensor4D;
     const coarserChange = config.residualScales && coarser ? tf.image.resizeBilinear(tf.sub(coarser.prediction, coarser.warped) as tf.Tensor4D, size) : undefined;

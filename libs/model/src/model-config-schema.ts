@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ModelConfig } from './model-config';
-import { DISCRIMINATOR_CLIP_GRADIENTS, DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, FLOW_WARPS, INITIALIZATIONS, LOSS_REDUCTIONS } from './model-options';
+import { DISCRIMINATOR_CLIP_GRADIENTS, DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, FLOW_WARPS, INITIALIZATIONS, LOSS_REDUCTIONS, SPLAT_COVERAGES } from './model-options';
 
 const positive = z.number().positive();
 const nonNegative = z.number().min(0);
@@ -43,6 +43,7 @@ export const modelConfigSchema = z.strictObject({
   changeScale: z.number().min(0.5).max(4),
   flowPx: z.number().min(0).max(16),
   flowWarp: z.enum(FLOW_WARPS),
+  splatCoverage: z.enum(SPLAT_COVERAGES),
   priorFlowSpan: z.int().min(0).max(15),
   priorFlowRadiusPx: z.int().min(1).max(16),
   priorFlowSmoothPx: z.int().min(0).max(31),
@@ -60,7 +61,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward', priorFlowSpan: 0, priorFlowRadiusPx: 4, priorFlowSmoothPx: 0, priorFlowInput: false, moveBlurPx: 0, priorGate: false, priorConfidence: false, generatorAverageDecay: 0 };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward', priorFlowSpan: 0, priorFlowRadiusPx: 4, priorFlowSmoothPx: 0, priorFlowInput: false, moveBlurPx: 0, priorGate: false, priorConfidence: false, generatorAverageDecay: 0, splatCoverage: 'sum' };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

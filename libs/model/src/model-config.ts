@@ -1,5 +1,5 @@
 import { parseModelConfig, parseModelOverrides } from './model-config-schema';
-import type { DiscriminatorClipGradient, DiscriminatorOptimizer, Downsampling, FlowWarp, Initialization, LossReduction } from './model-options';
+import type { DiscriminatorClipGradient, DiscriminatorOptimizer, Downsampling, FlowWarp, Initialization, LossReduction, SplatCoverage } from './model-options';
 
 /**
  * The networks and their training settings: one typed object. `paper` is exactly
@@ -173,6 +173,14 @@ export interface ModelConfig {
    */
   flowWarp: FlowWarp;
   /**
+   * With `flowWarp` 'forward', what a pixel gets from the splat. `sum`: the sum of what lands on
+   * it (nothing: black; two things: brighter). `normalize`: divided by the weight that landed
+   * where that is over 1, so things that crowd together keep their brightness. `fill`: that, and
+   * the part of a pixel nothing covers takes the last frame's value there, so background a
+   * moving thing uncovers is not torn open to black (issue #20, real footage).
+   */
+  splatCoverage: SplatCoverage;
+  /**
    * 0: off. N > 0 (with `flowPx`): a constant-velocity prior. The motion the inputs show, the
    * last frame's displacement from the frame N steps earlier found by block matching
    * (`velocityFlow`: 7×7 windows, up to `priorFlowRadiusPx` per step) divided by N, is added to
@@ -279,6 +287,7 @@ export const SPEC_PRESET: ModelConfig = {
   changeScale: 1,
   flowPx: 0,
   flowWarp: 'backward',
+  splatCoverage: 'sum',
   priorFlowSpan: 0,
   priorFlowRadiusPx: 4,
   priorFlowSmoothPx: 0,

@@ -7,6 +7,8 @@ export type Downsampling = (typeof DOWNSAMPLINGS)[number];
 /** How a flow moves the last frame (see `ModelConfig.flowWarp`). */
 export const FLOW_WARPS = ['backward', 'forward'] as const;
 export type FlowWarp = (typeof FLOW_WARPS)[number];
+export const SPLAT_COVERAGES = ['sum', 'normalize', 'fill'] as const;
+export type SplatCoverage = (typeof SPLAT_COVERAGES)[number];
 /** The discriminator's optimiser (see `ModelConfig.discriminatorOptimizer`). */
 export const DISCRIMINATOR_OPTIMIZERS = ['sgd', 'adam'] as const;
 export type DiscriminatorOptimizer = (typeof DISCRIMINATOR_OPTIMIZERS)[number];

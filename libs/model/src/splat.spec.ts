@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { constantFlow, flowOf, image3x3 as image, rounded as values, warpGradients } from './warp-testing';
-import { splatBilinear } from './splat';
+import { splatBilinear, splatCovered } from './splat';
 
 beforeAll(async () => {
   await initTestBackend();
@@ -48,5 +48,35 @@ describe('splatBilinear', () => {
     const flow = tf.zeros([1, 3, 2, 2]) as tf.Tensor4D;
     expect(() => splatBilinear(img, flow)).toThrow('splatBilinear: flow 1x3x2x2 must be image 1x3x3x2');
     tf.dispose([img, flow]);
+  });
+});
+
+describe('splatCovered (splatCoverage)', () => {
+  it('sum adds, normalize averages what crowds onto a pixel, fill keeps the old value where too little lands', () => {
+    const img = image();
+    // The centre (4) moves right onto 5: coverage 0 where it was, 2 where it lands.
+    const flow = flowOf([[0, 0], [0, 0], [0, 0], [0, 0], [1, 0], [0, 0], [0, 0], [0, 0], [0, 0]]);
+    expect(values(splatCovered(img, flow, 'sum'))).toEqual([0, 1, 2, 3, 0, 9, 6, 7, 8]);
+    expect(values(splatCovered(img, flow, 'normalize'))).toEqual([0, 1, 2, 3, 0, 4.5, 6, 7, 8]);
+    expect(values(splatCovered(img, flow, 'fill'))).toEqual([0, 1, 2, 3, 4, 4.5, 6, 7, 8]);
+    // Half a pixel right: the left column gets only its own half (coverage 0.5), nothing crowds.
+    const half = constantFlow(0.5, 0);
+    expect(values(splatCovered(img, half, 'normalize'))).toEqual([0, 0.5, 1.5, 1.5, 3.5, 4.5, 3, 6.5, 7.5]);
+    expect(values(splatCovered(img, half, 'fill'))).toEqual([0, 0.5, 1.5, 3, 3.5, 4.5, 6, 6.5, 7.5]);
+    // Nothing moves: every mode is the image.
+    const still = constantFlow(0, 0);
+    for (const mode of ['sum', 'normalize', 'fill'] as const) expect(values(splatCovered(img, still, mode))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    tf.dispose([img, flow, half, still]);
+  });
+
+  it('has the gradients finite differences give, leaving no tensors behind', () => {
+    // Fractional moves that crowd some pixels (coverage over 1) and leave others short (under 1).
+    const flowValues = [0.3, 0.2, 0.6, 0.1, -0.4, 0.3, 0.2, -0.1, 0.7, 0.3, -0.2, 0.4, 0.1, -0.6, 0.4, -0.3, -0.2, -0.7];
+    for (const mode of ['normalize', 'fill'] as const) {
+      const g = warpGradients((img, flow) => splatCovered(img, flow, mode), flowValues);
+      expect(g.leaked).toBe(0);
+      g.gradFlow.forEach((v, i) => expect(v).toBeCloseTo(g.numericFlow[i], 2));
+      g.gradImage.forEach((v, i) => expect(v).toBeCloseTo(g.numericImage[i], 2));
+    }
   });
 });

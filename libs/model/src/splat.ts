@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { SplatCoverage } from './model-options';
 import { displacedGrid } from './warp';
 
 /**
@@ -16,6 +17,23 @@ export function splatBilinear(image: tf.Tensor4D, flow: tf.Tensor4D): tf.Tensor4
     throw new RangeError(`splatBilinear: flow ${flow.shape.join('x')} must be image ${image.shape.slice(0, 3).join('x')}x2`);
   }
   return splat(image, flow);
+}
+
+/**
+ * `splatBilinear` of `image` (pixels in [0, 1]) with each pixel's coverage c (the bilinear weight
+ * that lands on it, `splatBilinear` of ones) treated as `coverage` says: `sum` as it is; `normalize`
+ * divided by max(1, c), so what crowds onto one pixel averages instead of adding up; `fill` that
+ * plus (1 − c) of `image`'s own value where c < 1, so a place nothing (or too little) lands on
+ * keeps what was there instead of turning black.
+ */
+export function splatCovered(image: tf.Tensor4D, flow: tf.Tensor4D, coverage: SplatCoverage): tf.Tensor4D {
+  return tf.tidy(() => {
+    const carried = splatBilinear(image, flow);
+    if (coverage === 'sum') return carried;
+    const landed = splatBilinear(tf.onesLike(tf.slice(image, [0, 0, 0, 0], [-1, -1, -1, 1])) as tf.Tensor4D, flow);
+    const averaged = tf.div(carried, tf.maximum(landed, 1)) as tf.Tensor4D;
+    return coverage === 'fill' ? (tf.add(averaged, tf.mul(image, tf.relu(tf.sub(1, landed)))) as tf.Tensor4D) : averaged;
+  });
 }
 
 interface Targets {
