@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { velocityFlow } from './block-match';
+import { splatCovered } from './splat';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
 import { outputClip, createDiscriminator, createGenerator, gaussianBlur, createOptimizers, discriminatorStats, downsample, feedBack, generatorStep, gradientDifferenceLoss, lpLoss, predictFrame, predictRecursively, prepareBatch, disposeBatch, type Frame8, type ModelConfig } from './index';
 import { tinyModelConfig } from './testing';
@@ -505,5 +507,30 @@ describe('discriminatorClipGradient', () => {
     expect(pass.grad[0]).toBeCloseTo(10, 4);
     expect(pass.grad[1]).toBeCloseTo(2, 5);
     expect(pass.grad[2]).toBeCloseTo(1 / 0.9, 5);
+  });
+});
+
+describe('splatCoverage', () => {
+  it('a fresh forward model carries the last frame along the prior by the coverage rule; fill and normalize differ from sum where the smoothed prior crowds or thins', () => {
+    // A bar moving 2 px a step on a grey ground (what is left behind is not black); the prior smoothed over 9 px spreads
+    // fractional flows around it, so some pixels get more than one pixel's weight and some less.
+    const history = tf.tidy(() => tf.concat([6, 8, 10, 12].map((x) => tf.mul(barFrame(x, 1), 0.5)), 3) as tf.Tensor4D);
+    const last = tf.tidy(() => tf.slice(history, [0, 0, 0, 9], [-1, -1, -1, 3]) as tf.Tensor4D);
+    const flow = velocityFlow(history, 3, 4, 7, 9);
+    const out: Record<string, number[]> = {};
+    for (const splatCoverage of ['sum', 'normalize', 'fill'] as const) {
+      const config = tinyModelConfig({ flowPx: 1, flowWarp: 'forward', predictChange: true, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, priorFlowSmoothPx: 9, splatCoverage });
+      const g = createGenerator(config, 1);
+      const predicted = g.predict(history);
+      const expected = tf.tidy(() => tf.sub(tf.mul(splatCovered(tf.mul(tf.add(last, 1), 0.5) as tf.Tensor4D, flow, splatCoverage), 2), 1));
+      expect(tf.tidy(() => tf.max(tf.abs(tf.sub(predicted, expected))).dataSync()[0])).toBeLessThan(1e-5);
+      out[splatCoverage] = Array.from(predicted.dataSync());
+      tf.dispose([predicted, expected]);
+      g.dispose();
+    }
+    const largest = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
+    expect(largest(out.normalize, out.sum)).toBeGreaterThan(0.05);
+    expect(largest(out.fill, out.normalize)).toBeGreaterThan(0.05);
+    tf.dispose([history, last, flow]);
   });
 });
