@@ -15,4 +15,3 @@ export { MAX_CONV_REDUCTION, convChunkChannels, registerWasmChunkedConv } from '
 export { registerWasmTransposedMatMul } from './wasm-transposed-matmul';
 export { NATIVE_BUILD_RECORD, NATIVE_PACKAGES, nativeBindingPath, nativePackageDir, nativeTurnedOff, readNativeBuildRecord, type NativeBuildRecord, type NativePackage } from './native-build';
 export { tensorflowOneDnnDefault } from './native-env';
-export { registerNativeStep } from './native-step';

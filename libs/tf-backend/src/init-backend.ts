@@ -11,7 +11,6 @@ import { registerWasmTransposedMatMul } from './wasm-transposed-matmul';
 import { MAX_WASM_THREADS, startSingleThreadedWasm, startThreadedWasm } from './wasm-threads';
 import { NATIVE_PACKAGES, nativeBindingPath, nativePackageDir, nativeTurnedOff, readNativeBuildRecord } from './native-build';
 import { configureNativeEnv, describeNative, type NativeDetails } from './native-env';
-import { registerNativeStep } from './native-step';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -165,7 +164,6 @@ async function tryNative(pkg: string): Promise<string | undefined> {
     return `native library did not load (${firstLine(error)})`;
   }
   try {
-    registerNativeStep();
     if (!(await tf.setBackend('tensorflow'))) return 'backend did not start';
     await tf.ready();
     return undefined;
