@@ -161,7 +161,7 @@ describe('the exported page', () => {
 
   it('predicts with a flow model (constant-velocity prior, forward splatting with fill, moveBlurPx) from its bundled generator.js, as nextframe does', async () => {
     const root = tempDir();
-    const config = tinyModelConfig({ downsampling: 'area', predictChange: true, flowPx: 1, flowWarp: 'forward', splatCoverage: 'fill', priorFlowSpan: 3, priorFlowSmoothPx: 5, priorFlowInput: true, moveBlurPx: 0.6 });
+    const config = tinyModelConfig({ downsampling: 'area', predictChange: true, flowPx: 1, flowWarp: 'forward', splatCoverage: 'fill', priorFlowSpan: 3, priorFlowWindowPx: 9, priorFlowSmoothPx: 5, priorFlowInput: true, moveBlurPx: 0.6 });
     const generator = await saveRun(root, 'flow', { config, seed: 3, step: 11, perturbSeed: 4 });
     // A square moving 2 px a frame, 40×24 (padded to 40×24: already multiples of 8).
     const frames = movingSquareFrames({ width: 40, height: 24, count: 12, sizePx: 6, speedPx: 2, y0: 8 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { blockMatch, velocityFlow } from './block-match';
+import { blockMatch, boxMean, velocityFlow } from './block-match';
 
 beforeAll(async () => {
   await initTestBackend();
@@ -19,6 +19,24 @@ const frame = (x: number, y: number) => tf.tensor4d(blockAt(x, y), [1, SIZE, SIZ
 const history = (positions: [number, number][]) =>
   tf.tidy(() => tf.concat(positions.map(([x, y]) => tf.tile(frame(x, y), [1, 1, 1, 3])), 3) as tf.Tensor4D);
 const at = (flow: tf.Tensor4D, x: number, y: number) => (flow.arraySync() as number[][][][])[0][y][x];
+
+describe('boxMean', () => {
+  it('is the mean over a square cut at the border, as a 2-D average pooling gives it', () => {
+    const t = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [1, 3, 4, 1]);
+    const before = tf.memory().numTensors;
+    const mean = boxMean(t, 3);
+    expect(tf.memory().numTensors - before).toBe(1);
+    // Corner (0, 0): the 2×2 square left inside, (1 + 2 + 5 + 6) / 4; the middle (1, 1): all nine around 6.
+    expect(mean.arraySync()[0][0][0][0]).toBeCloseTo(3.5, 6);
+    expect(mean.arraySync()[0][1][1][0]).toBeCloseTo(6, 6);
+    const random = tf.randomUniform([2, 9, 11, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+    for (const side of [1, 5, 7]) {
+      const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(boxMean(random, side), tf.avgPool(random, side, 1, 'same')))).dataSync()[0]);
+      expect(difference).toBeLessThan(1e-6);
+    }
+    tf.dispose([t, mean, random]);
+  });
+});
 
 describe('blockMatch', () => {
   it('finds where each pixel of the current frame came from, and 0 where nothing moved', () => {
@@ -41,6 +59,23 @@ describe('blockMatch', () => {
     const short = blockMatch(previous, current, 2, 3);
     expect(at(short, 5, 7)).not.toEqual([-3, -2]);
     tf.dispose([previous, current, flow, short]);
+  });
+
+  it('inside a wide white square, sees the motion only with a window that reaches its edges (the aperture problem)', () => {
+    /** An 8×8 white square whose top-left corner is (x, 4). */
+    const square = (x: number) => {
+      const pixels = new Float32Array(SIZE * SIZE).fill(-1);
+      for (let y = 4; y < 12; y++) for (let i = 0; i < 8; i++) pixels[y * SIZE + x + i] = 1;
+      return tf.tensor4d(pixels, [1, SIZE, SIZE, 1]);
+    };
+    const [previous, current] = [square(2), square(4)];
+    // At (8, 8) a 3×3 window is all white before and after a shift of 0: a cost of 0, and 0 is the shortest.
+    const narrow = blockMatch(previous, current, 3, 3);
+    expect(at(narrow, 8, 8)).toEqual([0, 0]);
+    // A 9×9 window reaches columns 4–12, where a shift of 0 leaves columns 10–11 black before: only 2 px right fits.
+    const wide = blockMatch(previous, current, 3, 9);
+    expect(at(wide, 8, 8)).toEqual([2, 0]);
+    tf.dispose([previous, current, narrow, wide]);
   });
 
   it('says which frames do not fit in one line', () => {

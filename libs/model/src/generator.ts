@@ -26,9 +26,6 @@ export interface Generator {
 /** Set (true) by @nextframe/tf-backend where one clip should be predicted as the first of a pair (see `predictScales`). */
 export const ONE_CLIP_AS_PAIR_FLAG = 'NEXTFRAME_ONE_CLIP_AS_PAIR';
 
-/** The side of the windows the constant-velocity prior matches (a digit's stroke and its surroundings). */
-const PRIOR_WINDOW_PX = 7;
-
 interface ConvLayer {
   weights: tf.Variable;
   bias: tf.Variable;
@@ -131,7 +128,7 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   /** The prior's flow for the configured warp: forward carries a pixel by its velocity, backward samples against it. */
   const constantVelocity = (history: tf.Tensor4D): tf.Tensor4D =>
     tf.tidy(() => {
-      const velocity = velocityFlow(history, config.priorFlowSpan, config.priorFlowRadiusPx, PRIOR_WINDOW_PX, config.priorFlowSmoothPx);
+      const velocity = velocityFlow(history, config.priorFlowSpan, config.priorFlowRadiusPx, config.priorFlowWindowPx, config.priorFlowSmoothPx);
       return config.flowWarp === 'forward' ? velocity : (tf.neg(velocity) as tf.Tensor4D);
     });
 

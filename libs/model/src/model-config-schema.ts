@@ -46,6 +46,7 @@ export const modelConfigSchema = z.strictObject({
   splatCoverage: z.enum(SPLAT_COVERAGES),
   priorFlowSpan: z.int().min(0).max(15),
   priorFlowRadiusPx: z.int().min(1).max(16),
+  priorFlowWindowPx: z.int().min(1).max(31).refine((n) => n % 2 === 1, 'must be odd'),
   priorFlowSmoothPx: z.int().min(0).max(31),
   priorFlowInput: z.boolean(),
   moveBlurPx: z.number().min(0).max(8),
@@ -61,7 +62,7 @@ export const modelConfigSchema = z.strictObject({
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
 /** Fields added after checkpoints were first written, with the value that reproduces the old behaviour. */
-const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward', priorFlowSpan: 0, priorFlowRadiusPx: 4, priorFlowSmoothPx: 0, priorFlowInput: false, moveBlurPx: 0, priorGate: false, priorConfidence: false, generatorAverageDecay: 0, splatCoverage: 'sum' };
+const BEFORE_OPTIONS: Partial<ModelConfig> = { lossReduction: 'sum', discriminatorOptimizer: 'sgd', initialization: 'port', downsampling: 'bilinear', predictChange: false, clipFeedback: false, discriminatorLeak: 0, rolloutSteps: 1, discriminatorClipGradient: 'zero', freeOvershoot: false, discriminatorOutputStdDev: 0, changeScale: 1, flowPx: 0, flowWarp: 'backward', priorFlowSpan: 0, priorFlowRadiusPx: 4, priorFlowWindowPx: 7, priorFlowSmoothPx: 0, priorFlowInput: false, moveBlurPx: 0, priorGate: false, priorConfidence: false, generatorAverageDecay: 0, splatCoverage: 'sum' };
 
 /** The first problem of a failed parse, as `field: message` (e.g. `lpWeight: expected number, received string`). */
 export function describeConfigIssue(error: z.ZodError, prefix = ''): string {

@@ -183,7 +183,7 @@ export interface ModelConfig {
   /**
    * 0: off. N > 0 (with `flowPx`): a constant-velocity prior. The motion the inputs show, the
    * last frame's displacement from the frame N steps earlier found by block matching
-   * (`velocityFlow`: 7×7 windows, up to `priorFlowRadiusPx` per step) divided by N, is added to
+   * (`velocityFlow`: `priorFlowWindowPx` windows, up to `priorFlowRadiusPx` per step) divided by N, is added to
    * every scale's learned flow (averaged down to its size), so a fresh model already carries each
    * pixel on at the speed it came with and the network learns only what differs (bounces,
    * crossings). A learned flow that had to find a digit's speed itself moved it too little (issue #20).
@@ -191,6 +191,12 @@ export interface ModelConfig {
   priorFlowSpan: number;
   /** The fastest motion the prior looks for, in pixels per frame (the search radius is this × `priorFlowSpan`). */
   priorFlowRadiusPx: number;
+  /**
+   * The side of the square over which block matching compares a displacement (odd, 7 by default).
+   * A wider window lets one moving thing outvote another where two overlap, instead of matching
+   * the overlap alone (issue #20).
+   */
+  priorFlowWindowPx: number;
   /**
    * 0: each pixel keeps its own matched velocity. N > 0: the prior is averaged over N×N pixels,
    * weighted by the last frame's brightness (`velocityFlow`), so a digit's pixels move as one.
@@ -290,6 +296,7 @@ export const SPEC_PRESET: ModelConfig = {
   splatCoverage: 'sum',
   priorFlowSpan: 0,
   priorFlowRadiusPx: 4,
+  priorFlowWindowPx: 7,
   priorFlowSmoothPx: 0,
   priorFlowInput: false,
   moveBlurPx: 0,

@@ -233,6 +233,29 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     tf.dispose([history, next]);
   });
 
+  it('priorFlowWindowPx: a bar wider than the window is matched by its edges only with a window wider than it', () => {
+    // A 12-pixel bar, 2 px a frame. Over a span of 3 frames it moved 6 px; a 7×7 window inside it is
+    // all white before and after any shift from 1 to 6 px, and the shortest (1 px, 1/3 px a frame) wins.
+    const wide = (x: number) => tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + 12, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [1, 32, 1, 3]), 2), 1) as tf.Tensor4D);
+    const history = tf.tidy(() => tf.concat([2, 4, 6, 8].map(wide), 3) as tf.Tensor4D);
+    const next = wide(10);
+    const error = (priorFlowWindowPx: number) => {
+      const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, priorFlowWindowPx }), 1);
+      const scales = g.predictScales(history);
+      const value = tf.tidy(() => tf.max(tf.abs(tf.sub(scales[scales.length - 1], next))).dataSync()[0]);
+      tf.dispose(scales);
+      g.dispose();
+      return value;
+    };
+    expect(error(15)).toBeCloseTo(0, 5);
+    // Forward, the middle of the bar is carried 1/3 px while its edges go 2: it piles up and tears.
+    // Backward, each pixel samples the last frame 1/3 px back inside the bar: white either way.
+    if (flowWarp === 'forward') expect(error(7)).toBeGreaterThan(0.5);
+    else expect(error(7)).toBeCloseTo(0, 5);
+    tf.dispose([history, next]);
+    expect(() => tinyModelConfig({ priorFlowWindowPx: 8 })).toThrow('priorFlowWindowPx: must be odd');
+  });
+
   it('learns what the prior gets wrong (a bar that slows down), seeing the prior: the loss falls, every scale learns, no tensor left behind', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, priorFlowSpan: 3, priorFlowInput: true, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
     const g = createGenerator(config, 2);

@@ -1,0 +1,57 @@
+/**
+ * The constant-velocity prior's cost (issue #20): block matching (`velocityFlow`) at the demo's
+ * training batch (8 clips of 32×32, 4 frames) and at evaluation size (1 frame of 64×64), for the
+ * matching windows tried, and the box mean it is built on, as one 2-D pooling against two 1-D
+ * passes (`boxMean`). Not a test.
+ *   node --require tsx/cjs tools/bench/src/prior-bench.ts [--backend tensorflow] [--threads 1] [--repeats 30]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import { boxMean, velocityFlow } from '@nextframe/model';
+
+function argument(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** Median milliseconds of `repeats` runs of `run` (after 3 warm-ups), its result read back each time. */
+function medianMs(run: () => tf.Tensor, repeats: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < repeats + 3; i++) {
+    const started = process.hrtime.bigint();
+    const out = run();
+    out.dataSync();
+    out.dispose();
+    if (i >= 3) times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const choice = await initBackend(argument('backend') ?? 'wasm', argument('threads'));
+  const repeats = Number(argument('repeats') ?? 30);
+  console.log(describeBackend(choice));
+  const shapes: [string, [number, number, number, number]][] = [['training batch 8×32×32', [8, 32, 32, 12]], ['evaluation 1×64×64', [1, 64, 64, 12]]];
+  console.log('\n| velocityFlow (span 3, radius 4, smooth 9) | window 7 ms | window 11 ms | window 15 ms |\n| --- | --- | --- | --- |');
+  for (const [label, shape] of shapes) {
+    const history = tf.randomUniform(shape, -1, 1, 'float32', 1) as tf.Tensor4D;
+    const ms = [7, 11, 15].map((w) => medianMs(() => velocityFlow(history, 3, 4, w, 9), repeats).toFixed(1));
+    console.log(`| ${label} | ${ms.join(' | ')} |`);
+    history.dispose();
+  }
+  // One row of the cost volume at the demo's search radius (4 px × span 3: 25 shifts).
+  const costs = tf.randomUniform([8, 32, 32, 25], 0, 1, 'float32', 2) as tf.Tensor4D;
+  console.log('\n| box mean of 8×32×32×25 | 2-D avgPool ms | two 1-D passes ms | ratio | max difference |\n| --- | --- | --- | --- | --- |');
+  for (const side of [7, 9, 15]) {
+    const square = medianMs(() => tf.avgPool(costs, side, 1, 'same'), repeats);
+    const passes = medianMs(() => boxMean(costs, side), repeats);
+    const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.avgPool(costs, side, 1, 'same'), boxMean(costs, side)))).dataSync()[0]);
+    console.log(`| ${side}×${side} | ${square.toFixed(2)} | ${passes.toFixed(2)} | ${(square / passes).toFixed(2)}× | ${difference.toExponential(1)} |`);
+  }
+  costs.dispose();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
