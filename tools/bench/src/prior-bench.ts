@@ -3,7 +3,7 @@
  * training batch (8 clips of 32×32, 4 frames) and at evaluation size (1 frame of 64×64), for the
  * matching windows tried, and the box mean it is built on, as one 2-D pooling against two 1-D
  * passes (`boxMean`). Not a test.
- *   node --require tsx/cjs tools/bench/src/prior-bench.ts [--backend tensorflow] [--threads 1] [--repeats 30]
+ *   npx nx run bench:prior     (or: node --require tsx/cjs tools/bench/src/prior-bench.ts [--backend tensorflow] [--threads 1] [--repeats 30])
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
