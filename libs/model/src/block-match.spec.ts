@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { blockMatch, boxMean, velocityFlow } from './block-match';
+import { blockMatch, velocityFlow } from './block-match';
 
 beforeAll(async () => {
   await initTestBackend();
@@ -19,24 +19,6 @@ const frame = (x: number, y: number) => tf.tensor4d(blockAt(x, y), [1, SIZE, SIZ
 const history = (positions: [number, number][]) =>
   tf.tidy(() => tf.concat(positions.map(([x, y]) => tf.tile(frame(x, y), [1, 1, 1, 3])), 3) as tf.Tensor4D);
 const at = (flow: tf.Tensor4D, x: number, y: number) => (flow.arraySync() as number[][][][])[0][y][x];
-
-describe('boxMean', () => {
-  it('is the mean over a square cut at the border, as a 2-D average pooling gives it', () => {
-    const t = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [1, 3, 4, 1]);
-    const before = tf.memory().numTensors;
-    const mean = boxMean(t, 3);
-    expect(tf.memory().numTensors - before).toBe(1);
-    // Corner (0, 0): the 2×2 square left inside, (1 + 2 + 5 + 6) / 4; the middle (1, 1): all nine around 6.
-    expect(mean.arraySync()[0][0][0][0]).toBeCloseTo(3.5, 6);
-    expect(mean.arraySync()[0][1][1][0]).toBeCloseTo(6, 6);
-    const random = tf.randomUniform([2, 9, 11, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-    for (const side of [1, 5, 7]) {
-      const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(boxMean(random, side), tf.avgPool(random, side, 1, 'same')))).dataSync()[0]);
-      expect(difference).toBeLessThan(1e-6);
-    }
-    tf.dispose([t, mean, random]);
-  });
-});
 
 describe('blockMatch', () => {
   it('finds where each pixel of the current frame came from, and 0 where nothing moved', () => {

@@ -6,15 +6,6 @@ const LENGTH_PENALTY = 4e-4;
 const SMOOTHING_FLOOR = 1e-4;
 
 /**
- * The mean over a `side` × `side` square around each pixel ('same' size, the square cut at the
- * border), as two one-dimensional passes: O(2·side) adds a pixel instead of O(side²), which keeps
- * wide matching windows cheap.
- */
-export function boxMean(t: tf.Tensor4D, side: number): tf.Tensor4D {
-  return tf.tidy(() => tf.avgPool(tf.avgPool(t, [side, 1], 1, 'same'), [1, side], 1, 'same'));
-}
-
-/**
  * Block matching: for each pixel p of `current` (`[B, H, W, 1]`), the displacement d with
  * |d_x|, |d_y| ≤ `radiusPx` that minimises the mean squared difference between `current` and
  * `previous` moved by d (`previous(q − d)`) over a `windowPx` × `windowPx` window around p, plus
@@ -41,7 +32,7 @@ export function blockMatch(previous: tf.Tensor4D, current: tf.Tensor4D, radiusPx
     for (let dy = -r; dy <= r; dy++) {
       const rows = tf.slice(padded, [0, r - dy, 0, 0], [-1, h, w + 2 * r, -1]);
       const moved = tf.conv2d(rows as tf.Tensor4D, shifts, 1, 'valid');
-      const error = boxMean(tf.square(tf.sub(moved, current)) as tf.Tensor4D, windowPx);
+      const error = tf.avgPool(tf.square(tf.sub(moved, current)) as tf.Tensor4D, windowPx, 1, 'same');
       const penalty = tf.tensor1d(Array.from({ length: side }, (_, j) => LENGTH_PENALTY * (dy * dy + (r - j) * (r - j))));
       costs.push(tf.add(error, penalty) as tf.Tensor4D);
     }
@@ -72,7 +63,7 @@ export function velocityFlow(history: tf.Tensor4D, span: number, radiusPx: numbe
     const flow = tf.div(blockMatch(grey(frames - 1 - span), last, radiusPx * span, windowPx), span) as tf.Tensor4D;
     if (smoothPx <= 0) return flow;
     const weight = tf.mul(tf.add(last, 1), 0.5);
-    const mean = (t: tf.Tensor4D) => boxMean(t, smoothPx);
+    const mean = (t: tf.Tensor4D) => tf.avgPool(t, smoothPx, 1, 'same');
     return tf.div(mean(tf.mul(flow, weight) as tf.Tensor4D), tf.add(mean(weight as tf.Tensor4D), SMOOTHING_FLOOR)) as tf.Tensor4D;
   });
 }

@@ -1,13 +1,12 @@
 /**
  * The constant-velocity prior's cost (issue #20): block matching (`velocityFlow`) at the demo's
  * training batch (8 clips of 32×32, 4 frames) and at evaluation size (1 frame of 64×64), for the
- * matching windows tried, and the box mean it is built on, as one 2-D pooling against two 1-D
- * passes (`boxMean`). Not a test.
+ * matching windows tried. Not a test.
  *   npx nx run bench:prior     (or: node --require tsx/cjs tools/bench/src/prior-bench.ts [--backend tensorflow] [--threads 1] [--repeats 30])
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
-import { boxMean, velocityFlow } from '@nextframe/model';
+import { velocityFlow } from '@nextframe/model';
 
 function argument(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,16 +38,6 @@ async function main(): Promise<void> {
     console.log(`| ${label} | ${ms.join(' | ')} |`);
     history.dispose();
   }
-  // One row of the cost volume at the demo's search radius (4 px × span 3: 25 shifts).
-  const costs = tf.randomUniform([8, 32, 32, 25], 0, 1, 'float32', 2) as tf.Tensor4D;
-  console.log('\n| box mean of 8×32×32×25 | 2-D avgPool ms | two 1-D passes ms | ratio | max difference |\n| --- | --- | --- | --- | --- |');
-  for (const side of [7, 9, 15]) {
-    const square = medianMs(() => tf.avgPool(costs, side, 1, 'same'), repeats);
-    const passes = medianMs(() => boxMean(costs, side), repeats);
-    const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(tf.avgPool(costs, side, 1, 'same'), boxMean(costs, side)))).dataSync()[0]);
-    console.log(`| ${side}×${side} | ${square.toFixed(2)} | ${passes.toFixed(2)} | ${(square / passes).toFixed(2)}× | ${difference.toExponential(1)} |`);
-  }
-  costs.dispose();
 }
 
 main().catch((error) => {
