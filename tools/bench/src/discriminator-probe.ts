@@ -9,11 +9,7 @@ import { loadCheckpointFolder } from '@nextframe/checkpoints';
 import { ClipStore, clipBatchToTensor, type EpochBatch } from '@nextframe/data';
 import { createDiscriminator, createGenerator, createOptimizers, discriminatorStep, disposeBatch, parseModelField, prepareBatch, restoreCheckpoint, type ModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argument } from './bench-args';
 
 /** `--set FIELD=VALUE` overrides (JSON values), each checked. */
 function overrides(): Partial<ModelConfig> {

@@ -17,13 +17,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_WASM_THREADS, describeBackend, initBackend } from '@nextframe/tf-backend';
 import { benchConfig, benchTraining } from './bench-training';
+import { argument } from './bench-args';
 
 const FRAME: [number, number] = [160, 210];
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** Forward FLOPs (2 per multiply-add) of the generator and discriminator for one 32×32 sample. */
 export function forwardFlops(config: ModelConfig): { generator: number; discriminator: number } {

@@ -20,13 +20,9 @@ import { chromium } from 'playwright-core';
 import { CheckpointStore } from '@nextframe/checkpoints';
 import { createGenerator, resolveModelConfig, serializeCheckpoint } from '@nextframe/model';
 import { initBackend } from '@nextframe/tf-backend';
+import { argument } from './bench-args';
 
 const BIN = path.resolve(__dirname, '../../../apps/cli/bin/nextframe.js');
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 interface PageState {
   ready: boolean;

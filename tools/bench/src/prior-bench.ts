@@ -7,11 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { velocityFlow } from '@nextframe/model';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argument } from './bench-args';
 
 /** Median milliseconds of `repeats` runs of `run` (after 3 warm-ups), its result read back each time. */
 function medianMs(run: () => tf.Tensor, repeats: number): number {

@@ -10,11 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { benchTraining } from './bench-training';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argument } from './bench-args';
 
 const KINDS: [string, RegExp][] = [
   ['convolution (forward)', /^(Conv2D|FusedConv2D)$/],

@@ -11,11 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createGenerator, generatorReach, predictFrame, resolveModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
-
-function argument(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+import { argument } from './bench-args';
 
 async function main(): Promise<void> {
   const backend = await initBackend(argument('backend') ?? 'wasm');
