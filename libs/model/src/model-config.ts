@@ -193,8 +193,9 @@ export interface ModelConfig {
   priorFlowRadiusPx: number;
   /**
    * The side of the square over which block matching compares a displacement (odd, 7 by default).
-   * A wider window lets one moving thing outvote another where two overlap, instead of matching
-   * the overlap alone (issue #20).
+   * A wider window sees past the inside of a thick stroke (where a narrow one finds any shift along
+   * it as good as the true one) and past the overlap of two things, so an overlapping pair is kept
+   * together and in place instead of spread (issue #20: 15 in the demo).
    */
   priorFlowWindowPx: number;
   /**
