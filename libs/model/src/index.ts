@@ -29,7 +29,7 @@ export {
 } from './model-config-schema';
 export { initBiases, initLayer, initWeights, parameterCount, type LayerInit, type Parameter } from './parameters';
 export { downsample } from './downsample';
-export { blockMatch, velocityFlow } from './block-match';
+export { velocityFlow } from './block-match';
 export { blurMoving, gaussianBlur, gaussianTaps } from './move-blur';
 export { createGenerator, ONE_CLIP_AS_PAIR_FLAG, type Generator } from './generator';
 export { generatorLayersModel } from './layers-model';

@@ -9,9 +9,9 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
-/** `batch` 32×32 frames in [-1, 1]: black with a white bar 4 pixels wide from column x (the flow specs move it). */
-function barFrame(x: number, batch: number): tf.Tensor4D {
-  return tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + 4, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [batch, 32, 1, 3]), 2), 1) as tf.Tensor4D);
+/** `batch` 32×32 frames in [-1, 1]: black with a white bar `width` pixels wide from column x (the flow specs move it). */
+function barFrame(x: number, batch: number, width = 4): tf.Tensor4D {
+  return tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + width, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [batch, 32, 1, 3]), 2), 1) as tf.Tensor4D);
 }
 
 function stats(values: Float32Array | Int32Array | Uint8Array): { mean: number; std: number; maxAbs: number } {
@@ -236,7 +236,7 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
   it('priorFlowWindowPx: a bar wider than the window is matched by its edges only with a window wider than it', () => {
     // A 12-pixel bar, 2 px a frame. Over a span of 3 frames it moved 6 px; a 7×7 window inside it is
     // all white before and after any shift from 1 to 6 px, and the shortest (1 px, 1/3 px a frame) wins.
-    const wide = (x: number) => tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + 12, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [1, 32, 1, 3]), 2), 1) as tf.Tensor4D);
+    const wide = (x: number) => barFrame(x, 1, 12);
     const history = tf.tidy(() => tf.concat([2, 4, 6, 8].map(wide), 3) as tf.Tensor4D);
     const next = wide(10);
     const error = (priorFlowWindowPx: number) => {
