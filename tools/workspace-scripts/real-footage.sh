@@ -7,8 +7,9 @@
 # every 4–5 frames (about 3 a second, stored at 15 fps): each picture is kept once, as the cut
 # and extract's --drop-duplicates drop repeats. Training takes the first part of
 # vtest, tree and box; held out are their last parts and all of cup, a scene never trained on.
-# Then the demo's recipe (data-manifests/demo.json's stages.train) trains on them and evaluate
-# judges both models on the held-out videos beside the trivial predictors.
+# Then the demo's recipe (data-manifests/demo.json's stages.train, which trains on 64×64 patches:
+# hence 64×64 crops) trains on them and evaluate judges both models on the held-out videos beside
+# the trivial predictors.
 #   bash tools/workspace-scripts/real-footage.sh [WORK_DIR]      (default data/real-footage)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,6 +38,6 @@ cut test-box "$docs/opencv4/html/box.mp4" -ss 11
 cut test-cup "$docs/opencv4/html/cup.mp4"
 npx nextframe extract "$work"/videos/train-*.mp4 --out "$work/frames/train" --drop-duplicates --overwrite
 npx nextframe extract "$work"/videos/test-*.mp4 --out "$work/frames/test" --drop-duplicates --overwrite
-npx nextframe crop --frames "$work/frames/train" --out "$work/clips" -n 20000 --seed 1 --overwrite
+npx nextframe crop --frames "$work/frames/train" --out "$work/clips" -n 20000 --seed 1 --crop-size 64 --overwrite
 npx nextframe train --manifest demo --clips "$work/clips" -n real-footage -t "$work/frames/test" -O
 npx nextframe evaluate -n real-footage-adversarial -t "$work/frames/test" -r 4 --clips-per-video 3 --compare real-footage
