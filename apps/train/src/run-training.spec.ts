@@ -11,7 +11,8 @@ import { readEventFile } from '@nextframe/tensorboard';
 import { initBackend } from '@nextframe/tf-backend';
 import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
 import { recursiveTest } from './recursive-test';
-import { meanDiscriminatorStats, runTraining, TrainingDivergedError } from './run-training';
+import { runTraining, TrainingDivergedError } from './run-training';
+import { meanDiscriminatorStats } from './step-report';
 import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 
 const tempDir = useTempDir('train');

@@ -45,6 +45,7 @@ export {
   discriminatorStep,
   disposeBatch,
   generatorLearningRate,
+  scheduleLearningRate,
   generatorStep,
   prepareBatch,
   feedBack,

@@ -197,3 +197,12 @@ export function generatorLearningRate(config: ModelConfig, step: number): number
   for (const entry of config.generatorLearningRateSchedule ?? []) if (step >= entry.fromStep) rate = entry.learningRate;
   return rate;
 }
+
+/**
+ * Set the generator optimiser's learning rate for `step` (the schedule's). tfjs's Adam reads its
+ * `learningRate` field at every update but keeps it protected, with no setter: this is the one
+ * place that writes it, instead of rebuilding the optimiser (which would lose Adam's moments).
+ */
+export function scheduleLearningRate(optimizers: Optimizers, config: ModelConfig, step: number): void {
+  (optimizers.generator as unknown as { learningRate: number }).learningRate = generatorLearningRate(config, step);
+}

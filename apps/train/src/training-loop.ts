@@ -1,0 +1,121 @@
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { clipBatchToTensor, type EpochBatch } from '@nextframe/data';
+import { NextframeError } from '@nextframe/errors';
+import type { DiscriminatorStats } from '@nextframe/model';
+import { saveStepImages } from './step-images';
+import { describeStep, type StepOutcome } from './step-report';
+import { batchQuality, divergedLoss, trainStep, type BatchInspector } from './train-step';
+import { record, runRecursiveTest, saveCheckpoint, type TrainingSession } from './training-session';
+import type { TrainOptions } from './train-options';
+
+export class TrainingDivergedError extends NextframeError {}
+
+export interface TrainingResult {
+  /** Steps done when the run ended. */
+  step: number;
+  /** Why it ended. */
+  reason: 'done' | 'stopped';
+  lastCheckpoint?: string;
+}
+
+export interface TrainingHooks {
+  log?: (line: string) => void;
+  /** Checked after every step: true stops the run after a checkpoint (Ctrl-C). */
+  shouldStop?: () => boolean;
+  onStep?: (step: number) => void;
+  /** Called once the starting point is restored, with the step training continues from. */
+  onStart?: (step: number) => void;
+}
+
+/** A job the loop runs after every step whose number `due` accepts, in the table's order. */
+interface PeriodicJob {
+  due: (step: number) => boolean;
+  run: (outcome: StepOutcome) => Promise<void> | void;
+}
+
+/** Checkpoints the run must save and never prune: the step an adversarial fine-tune starts from, whatever modelSaveFreq and keepLast say. */
+export function pinnedSteps(options: Pick<TrainOptions, 'adversarialFineTune'>): number[] {
+  return options.adversarialFineTune ? [options.adversarialFineTune.fromStep] : [];
+}
+
+/** Steps until `steps` or a stop request, running the periodic jobs after each; then a final checkpoint. */
+export async function trainSteps(session: TrainingSession, hooks: TrainingHooks): Promise<TrainingResult> {
+  const { options, store } = session;
+  const config = options.model;
+  const order = store.batches({ batchSize: config.batchSize, seed: options.seed, startEpoch: session.position.epoch, startBatch: session.position.batch });
+  const perEpoch = Math.floor(store.count / config.batchSize);
+  const take = async (): Promise<tf.Tensor4D> => {
+    const next = (await order.next()).value as EpochBatch;
+    session.position = next.batchInEpoch + 1 >= perEpoch ? { epoch: next.epoch + 1, batch: 0 } : { epoch: next.epoch, batch: next.batchInEpoch + 1 };
+    return clipBatchToTensor(next);
+  };
+  const jobs = periodicJobs(session);
+  const pinned = pinnedSteps(options);
+  try {
+    let reason: TrainingResult['reason'] = 'done';
+    while (session.step < options.steps) {
+      const outcome = await trainStep(session, config, session.step, take, inspector(session, session.step + 1));
+      const diverged = divergedLoss(outcome);
+      if (diverged !== undefined) throw divergedError(session, diverged);
+      session.step += 1;
+      hooks.onStep?.(session.step);
+      for (const job of jobs) if (job.due(session.step)) await job.run(outcome);
+      if (hooks.shouldStop?.()) {
+        reason = 'stopped';
+        break;
+      }
+    }
+    if (!session.saved || !session.saved.endsWith(String(session.step).padStart(9, '0'))) await saveCheckpoint(session, pinned);
+    return { step: session.step, reason, lastCheckpoint: session.saved };
+  } finally {
+    await order.return(undefined);
+  }
+}
+
+/** The jobs after a step: the stats line, TensorBoard scalars and metrics.jsonl, the recursive test, checkpoints. */
+function periodicJobs(session: TrainingSession): PeriodicJob[] {
+  const { options } = session;
+  const pinned = pinnedSteps(options);
+  const started = Date.now();
+  const startStep = session.step;
+  // The discriminator's judgement since the last stats line: one batch of 2·B frames is too few to tell chance from learning.
+  let judgedSince: DiscriminatorStats[] = [];
+  return [
+    {
+      due: () => true,
+      run: (outcome) => {
+        if (outcome.judged) judgedSince.push(outcome.judged);
+      },
+    },
+    {
+      due: (step) => step % options.statsFreq === 0,
+      run: (outcome) => {
+        session.log(describeStep(session.step, outcome, judgedSince, (session.step - startStep) / ((Date.now() - started) / 1000)));
+        judgedSince = [];
+      },
+    },
+    { due: (step) => step % options.summaryFreq === 0, run: (outcome) => record(session, outcome.scalars) },
+    { due: (step) => step % options.testFreq === 0, run: () => runRecursiveTest(session) },
+    { due: (step) => step % options.modelSaveFreq === 0 || pinned.includes(step), run: () => saveCheckpoint(session, pinned) },
+  ];
+}
+
+/** What the step about to be done as `step` looks at in its batch: its quality when a stats line or summary is due, images every imgSaveFreq. */
+function inspector(session: TrainingSession, step: number): BatchInspector {
+  const { options, generator } = session;
+  return async (batch): Promise<Record<string, number>> => {
+    const quality = step % options.statsFreq === 0 || step % options.summaryFreq === 0 ? batchQuality(generator, batch) : undefined;
+    if (step % options.imgSaveFreq === 0) {
+      const predictions = tf.tidy(() => generator.predictScales(batch.history));
+      await saveStepImages(path.join(options.runDir, 'images', `step_${step}`), batch.history, predictions, batch.targets);
+      tf.dispose(predictions);
+    }
+    return quality ? { 'train/psnr': quality.psnr, 'train/sharpness_difference': quality.sharpnessDifference } : {};
+  };
+}
+
+function divergedError(session: TrainingSession, loss: number): TrainingDivergedError {
+  const kept = session.saved || session.existing.length ? `The last good checkpoint is kept in ${session.checkpoints.dir}` : 'No checkpoint was written yet';
+  return new TrainingDivergedError(`loss became ${loss} at step ${session.step + 1}; stopped. ${kept}`, { file: session.options.runDir });
+}
