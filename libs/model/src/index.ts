@@ -2,15 +2,10 @@
 // them into tfjs-core's global registry (and the cpu backend).
 import '@tensorflow/tfjs';
 
+export { PAPER_PRESET, PRESETS, SPEC_PRESET, TRAINING_THAT_LEARNS, SMALL_PRESET, resolveModelConfig } from './presets';
 export {
-  PAPER_PRESET,
   DOWNSAMPLINGS,
   INITIALIZATIONS,
-  PRESETS,
-  SPEC_PRESET,
-  TRAINING_THAT_LEARNS,
-  SMALL_PRESET,
-  resolveModelConfig,
   scaleSize,
   type DiscriminatorScaleConfig,
   type Downsampling,

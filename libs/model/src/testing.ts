@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serializeCheckpoint, type CheckpointContent } from './checkpoint';
 import { createGenerator } from './generator';
-import { resolveModelConfig, type ModelConfig } from './model-config';
+import type { ModelConfig } from './model-config';
+import { resolveModelConfig } from './presets';
 
 /** The small preset with 8 feature maps in every hidden layer and tiny fully connected layers. */
 export function tinyModelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
