@@ -23,7 +23,7 @@ async function writeCheckpoint(root: string, name: string, step: number, seed: n
   const generator = createGenerator(tinyModelConfig(), seed);
   // Initialised, the tiny network copies the last frame whatever its seed: move every weight.
   generator.parameters.forEach((p, i) => tf.tidy(() => p.variable.assign(tf.randomNormal(p.variable.shape, 0, 0.2, 'float32', seed * 100 + i))));
-  const checkpoint = await serializeCheckpoint({ generator, step, seed, extra: { savedAt: 1_000_000 + step, trainingSeconds } });
+  const checkpoint = await serializeCheckpoint({ generator, step, seed, trainer: { dataPosition: { epoch: 0, batch: 0 }, adversarial: false, savedAt: 1_000_000 + step, trainingSeconds } });
   generator.dispose();
   await writeFolderAtomic(path.join(root, 'runs', name, 'checkpoints', `step-${String(step).padStart(9, '0')}`), checkpointFiles(checkpoint));
 }

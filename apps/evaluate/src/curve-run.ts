@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { CheckpointStore, loadCheckpointFolder } from '@nextframe/checkpoints';
+import { CHECKPOINTS_FOLDER, CheckpointStore, checkpointFolder, checkpointName, loadCheckpointFolder, readCheckpointManifest } from '@nextframe/checkpoints';
 import { NextframeError } from '@nextframe/errors';
 import { writeFileAtomic } from '@nextframe/files';
 import { evaluateRun } from './evaluate-run';
@@ -32,7 +32,6 @@ interface CachedPoint {
   baselines: LearningCurve['baselines'];
 }
 
-const stepName = (step: number) => `step-${String(step).padStart(9, '0')}`;
 
 /**
  * Evaluate every checkpoint of each run on the same held-out clips (without pictures) and collect
@@ -42,9 +41,9 @@ const stepName = (step: number) => `step-${String(step).padStart(9, '0')}`;
 export async function learningCurve(options: CurveOptions): Promise<LearningCurve> {
   const todo: { run: string; step: number; folder: string }[] = [];
   for (const run of options.runs) {
-    const steps = await new CheckpointStore(path.join(run.dir, 'checkpoints')).steps();
+    const steps = await new CheckpointStore(path.join(run.dir, CHECKPOINTS_FOLDER)).steps();
     if (steps.length === 0) throw new NextframeError('has no checkpoints to draw a learning curve from', { file: run.dir });
-    todo.push(...steps.map((step) => ({ run: run.name, step, folder: path.join(run.dir, 'checkpoints', stepName(step)) })));
+    todo.push(...steps.map((step) => ({ run: run.name, step, folder: checkpointFolder(run.dir, step) })));
   }
   const cached: (CachedPoint & { run: string })[] = [];
   for (const [i, item] of todo.entries()) {
@@ -62,11 +61,10 @@ export async function learningCurve(options: CurveOptions): Promise<LearningCurv
 }
 
 async function evaluateCheckpoint(item: { run: string; step: number; folder: string }, options: CurveOptions): Promise<CachedPoint> {
-  const file = path.join(options.outDir, 'points', item.run, `${stepName(item.step)}.json`);
+  const file = path.join(options.outDir, 'points', item.run, `${checkpointName(item.step)}.json`);
   // checkpoint.json alone tells whether the kept point still holds; the weights load only to evaluate.
-  const manifest = JSON.parse(await fs.readFile(path.join(item.folder, 'checkpoint.json'), 'utf8')) as { extra?: { savedAt?: number; trainingSeconds?: number } };
-  const extra = manifest.extra ?? {};
-  const savedAt = Number(extra.savedAt ?? 0);
+  const trainer = (await readCheckpointManifest(item.folder)).trainer;
+  const savedAt = trainer?.savedAt ?? 0;
   const previous = await fs.readFile(file, 'utf8').then((text) => JSON.parse(text) as CachedPoint, () => undefined);
   const same = (p: CachedPoint) =>
     p.savedAt === savedAt && p.testDir === options.testDir && p.recursions === options.recursions && p.clipsPerVideo === options.clipsPerVideo;
@@ -83,7 +81,7 @@ async function evaluateCheckpoint(item: { run: string; step: number; folder: str
       clipsPerVideo: options.clipsPerVideo,
       pictures: false,
     });
-    const seconds = typeof extra.trainingSeconds === 'number' ? extra.trainingSeconds : undefined;
+    const seconds = trainer?.trainingSeconds;
     const point: CachedPoint = {
       savedAt,
       testDir: options.testDir,

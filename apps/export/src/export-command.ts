@@ -61,7 +61,7 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   const sampleClips = numberOption('sample-clips', str('sample-clips'), { integer: true, min: 0 }) ?? SAMPLE_CLIPS;
   const source = checkpointDir ? path.resolve(checkpointDir) : path.resolve('runs', name as string);
   const checkpoint = await loadTrainedModel(source);
-  const sample = await sampleSource(str('sample'), checkpoint.manifest.extra?.testDir);
+  const sample = await sampleSource(str('sample'), checkpoint.manifest.trainer?.testDir);
   // The export folder is staged beside its final place and renamed in whole.
   const target = path.resolve(out);
   let staging: StagingDir;

@@ -133,7 +133,7 @@ describe('runTraining', () => {
     const blankMse = truth.reduce((sum, v) => sum + (v / 255) ** 2, 0) / truth.length;
     expect(test['test/blank_psnr/recursion_1']).toBeCloseTo(10 * Math.log10(1 / blankMse), 4);
     // The checkpoint names the run's test frames (export takes the page's sample clips there).
-    expect((await loadTrainedModel(run.runDir)).manifest.extra?.testDir).toBe(testDir);
+    expect((await loadTrainedModel(run.runDir)).manifest.trainer?.testDir).toBe(testDir);
 
     // -T: test only, from the run's newest checkpoint; nothing trains.
     const only: string[] = [];
@@ -153,12 +153,12 @@ describe('runTraining', () => {
     // Training time carries over a resume: pretend the first session took 1,000 s.
     const checkpointJson = (name: string, step: string) => path.join(tempDir(), 'runs', name, 'checkpoints', step, 'checkpoint.json');
     const first = JSON.parse(await fs.readFile(checkpointJson('interrupted', 'step-000000001'), 'utf8'));
-    expect(first.extra.trainingSeconds).toBeGreaterThan(0);
-    first.extra.trainingSeconds = 1000;
+    expect(first.trainer.trainingSeconds).toBeGreaterThan(0);
+    first.trainer.trainingSeconds = 1000;
     await fs.writeFile(checkpointJson('interrupted', 'step-000000001'), JSON.stringify(first));
     const resumeStarted = Date.now();
     const resumed = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100, resume: true }));
-    const seconds = JSON.parse(await fs.readFile(checkpointJson('interrupted', 'step-000000006'), 'utf8')).extra.trainingSeconds;
+    const seconds = JSON.parse(await fs.readFile(checkpointJson('interrupted', 'step-000000006'), 'utf8')).trainer.trainingSeconds;
     expect(seconds).toBeGreaterThan(1000);
     expect(seconds).toBeLessThanOrEqual(1000 + (Date.now() - resumeStarted) / 1000);
     expect(await fs.readdir(path.dirname(stale))).toEqual(['step-000000001', 'step-000000006']);

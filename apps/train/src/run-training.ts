@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ClipStore, listFrameFolders } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
 import { acquireRunLock, removeStaleStagingDirs } from '@nextframe/files';
-import { CheckpointStore } from '@nextframe/checkpoints';
+import { CHECKPOINTS_FOLDER, CheckpointStore } from '@nextframe/checkpoints';
 import { closeSession, openSession, runRecursiveTest } from './training-session';
 import { trainSteps, type TrainingHooks, type TrainingResult } from './training-loop';
 import type { TrainOptions } from './train-options';
@@ -23,7 +23,7 @@ export { TrainingDivergedError, type TrainingHooks, type TrainingResult } from '
  */
 export async function runTraining(options: TrainOptions, hooks: TrainingHooks = {}): Promise<TrainingResult> {
   const store = await openClips(options);
-  const checkpoints = new CheckpointStore(path.join(options.runDir, 'checkpoints'));
+  const checkpoints = new CheckpointStore(path.join(options.runDir, CHECKPOINTS_FOLDER));
   try {
     // A missing test folder fails now, not at the first test thousands of steps in.
     if (options.testDir) await listFrameFolders(options.testDir);

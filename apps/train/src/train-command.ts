@@ -4,6 +4,7 @@ import { UsageError } from '@nextframe/errors';
 import { findWorkspaceRoot, loadManifest, datasetLayout } from '@nextframe/manifest';
 import { PRESETS, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import { checkpointFolder } from '@nextframe/checkpoints';
 import { runTraining } from './run-training';
 import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 
@@ -100,7 +101,7 @@ export function fineTuneOptions(main: TrainOptions, fromStep: number): TrainOpti
     name,
     runDir: path.join(path.dirname(main.runDir), name),
     adversarial: true,
-    loadPath: path.join(main.runDir, 'checkpoints', `step-${String(fromStep).padStart(9, '0')}`),
+    loadPath: checkpointFolder(main.runDir, fromStep),
     adversarialFineTune: undefined,
   };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { checkpointName } from '@nextframe/checkpoints';
 import { clipBatchToTensor, type EpochBatch } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
 import type { DiscriminatorStats } from '@nextframe/model';
@@ -66,7 +67,7 @@ export async function trainSteps(session: TrainingSession, hooks: TrainingHooks)
         break;
       }
     }
-    if (!session.saved || !session.saved.endsWith(String(session.step).padStart(9, '0'))) await saveCheckpoint(session, pinned);
+    if (!session.saved || path.basename(session.saved) !== checkpointName(session.step)) await saveCheckpoint(session, pinned);
     return { step: session.step, reason, lastCheckpoint: session.saved };
   } finally {
     await order.return(undefined);

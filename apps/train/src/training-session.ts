@@ -102,12 +102,10 @@ export async function saveCheckpoint(session: TrainingSession, pinned: number[])
     average: session.average,
     step: session.step,
     seed: options.seed,
-    // testDir: the run's held-out frames (export takes its sample clips from there);
-    // trainingSeconds: wall time since step 0, across resumes and the run it was loaded from (learning curves).
-    extra: {
+    trainer: {
       dataPosition: session.position,
       adversarial: options.adversarial,
-      testDir: options.testDir,
+      ...(options.testDir ? { testDir: options.testDir } : {}),
       savedAt: Date.now(),
       trainingSeconds: Math.round(session.clock.priorSeconds * 1000 + Date.now() - session.clock.startedAt) / 1000,
     },
@@ -139,8 +137,8 @@ async function restoreStart(
     checkNetworks(content, options, checkpoints.dir);
     await restoreCheckpoint(content, { generator, discriminator, optimizers: nets.optimizers, average, training: true });
     start.step = content.manifest.step;
-    start.position = content.manifest.extra.dataPosition as Start['position'];
-    start.clock.priorSeconds = Number(content.manifest.extra.trainingSeconds ?? 0);
+    start.position = content.manifest.trainer?.dataPosition ?? start.position;
+    start.clock.priorSeconds = content.manifest.trainer?.trainingSeconds ?? 0;
     log(`resuming from step ${start.step}`);
   } else if (loaded && options.loadPath) {
     const hasDiscriminator = loaded.manifest.tensors.some((t) => t.group === 'discriminator');
@@ -154,7 +152,7 @@ async function restoreStart(
     }
     // As the seed's load_path restores its global step: -s counts the loaded steps too.
     start.step = loaded.manifest.step;
-    start.clock.priorSeconds = Number(loaded.manifest.extra.trainingSeconds ?? 0);
+    start.clock.priorSeconds = loaded.manifest.trainer?.trainingSeconds ?? 0;
   }
   return start;
 }

@@ -1,1 +1,2 @@
-export { CheckpointStore, loadCheckpointFolder, loadTrainedModel } from './checkpoint-store';
+export { CheckpointStore, loadCheckpointFolder, loadTrainedModel, readCheckpointManifest } from './checkpoint-store';
+export { CHECKPOINTS_FOLDER, checkpointFolder, checkpointName, checkpointStep } from './checkpoint-layout';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
 import type { Discriminator } from './discriminator';
 import { parseStoredModelConfig } from './model-config-schema';
 import type { Generator } from './generator';
@@ -7,7 +8,9 @@ import type { Optimizers } from './training-steps';
 import type { WeightAverage } from './weight-average';
 
 export const CHECKPOINT_FORMAT = 'nextframe-checkpoint';
-export const CHECKPOINT_VERSION = 1;
+/** Version 2 keeps the trainer's state as a typed `trainer`; version 1 kept the same fields in an untyped `extra` (still read). */
+export const CHECKPOINT_VERSION = 2;
+const READ_VERSIONS: readonly number[] = [1, CHECKPOINT_VERSION];
 
 /**
  * `generator` holds the weights to predict with: the generator's own, or their running average
@@ -34,8 +37,21 @@ export interface CheckpointManifest {
   config: ModelConfig;
   /** Every tensor: its group, key (parameter key, or the optimizer's weight name), shape and place in weights.bin (float32 little-endian). */
   tensors: { group: Group; key: string; shape: number[]; offset: number; length: number }[];
-  /** Anything else the trainer keeps (data order, timings). */
-  extra: Record<string, unknown>;
+  /** What the trainer keeps beside the weights (absent in a checkpoint made outside training). */
+  trainer?: TrainerState;
+}
+
+/** The trainer's own state in a checkpoint: to resume exactly, and to tell where a model came from. */
+export interface TrainerState {
+  /** The next batch of the seeded data order. */
+  dataPosition: { epoch: number; batch: number };
+  adversarial: boolean;
+  /** The run's held-out frames (`-t`; export takes its sample clips from there). Stored relative to the checkpoint folder by libs/checkpoints, absolute once loaded. */
+  testDir?: string;
+  /** When the checkpoint was written, in ms since 1970 (checkpoint rotation keeps one per window of hours). */
+  savedAt: number;
+  /** Wall-clock seconds of training since step 0, across resumes and the run it was loaded from (learning curves). */
+  trainingSeconds: number;
 }
 
 export interface CheckpointContent {
@@ -52,7 +68,7 @@ export async function serializeCheckpoint(args: {
   average?: WeightAverage;
   step: number;
   seed: number;
-  extra?: Record<string, unknown>;
+  trainer?: TrainerState;
 }): Promise<CheckpointContent> {
   const entries: { group: Group; key: string; tensor: tf.Tensor }[] = [];
   for (const p of args.average?.parameters ?? []) entries.push({ group: 'generator', key: p.key, tensor: p.variable });
@@ -89,7 +105,7 @@ export async function serializeCheckpoint(args: {
       seed: args.seed,
       config: args.generator.config,
       tensors,
-      extra: args.extra ?? {},
+      ...(args.trainer ? { trainer: args.trainer } : {}),
     },
     weights: new Uint8Array(values.buffer),
   };
@@ -106,9 +122,7 @@ export async function restoreCheckpoint(
   targets: { generator: Generator; discriminator?: Discriminator; optimizers?: Partial<Optimizers>; average?: WeightAverage; training?: boolean },
 ): Promise<void> {
   const { manifest } = content;
-  if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
-    throw new Error(`not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint`);
-  }
+  checkFormat(manifest);
   const floats = new Float32Array(content.weights.buffer, content.weights.byteOffset, content.weights.byteLength / 4);
   const byGroup = (group: Group) => manifest.tensors.filter((t) => t.group === group);
   const assign = (group: Group, parameters: readonly { key: string; variable: tf.Variable }[]) => {
@@ -152,20 +166,58 @@ export function checkpointFiles(content: CheckpointContent): Record<string, stri
   return { 'checkpoint.json': `${JSON.stringify(content.manifest, null, 2)}\n`, 'weights.bin': content.weights };
 }
 
-/** A checkpoint from its folder's files, checking that they belong together. */
-export function checkpointFromFiles(manifestText: string, weights: Uint8Array): CheckpointContent {
-  const manifest = JSON.parse(manifestText) as CheckpointManifest;
-  if (manifest.format !== CHECKPOINT_FORMAT || manifest.version !== CHECKPOINT_VERSION) {
-    throw new Error(`not a ${CHECKPOINT_FORMAT} v${CHECKPOINT_VERSION} checkpoint`);
-  }
+/** `checkpoint.json` checked: its format and version (v1's `extra` read as `trainer`), its trainer state and its config. */
+export function parseCheckpointManifest(manifestText: string): CheckpointManifest {
+  const stored = JSON.parse(manifestText) as Omit<CheckpointManifest, 'version'> & { version: number; extra?: unknown };
+  checkFormat(stored);
+  const { extra, version, ...rest } = stored;
+  const manifest: CheckpointManifest = { ...rest, version: CHECKPOINT_VERSION };
+  const trainer = version === 1 ? extra : stored.trainer;
+  if (trainer !== undefined && !(version === 1 && isEmptyObject(trainer))) manifest.trainer = parseTrainerState(trainer);
+  else delete manifest.trainer;
   try {
     manifest.config = parseStoredModelConfig(manifest.config);
   } catch (error) {
     throw new Error(`checkpoint.json: config.${(error as Error).message}`);
   }
+  return manifest;
+}
+
+/** A checkpoint from its folder's files, checking that they belong together. */
+export function checkpointFromFiles(manifestText: string, weights: Uint8Array): CheckpointContent {
+  const manifest = parseCheckpointManifest(manifestText);
   const expected = manifest.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0) * 4;
   if (weights.byteLength !== expected) throw new Error(`weights.bin is ${weights.byteLength} bytes, checkpoint.json describes ${expected}`);
   // Float32Array views need 4-byte alignment.
   const aligned = weights.byteOffset % 4 === 0 ? weights : weights.slice();
   return { manifest, weights: aligned };
+}
+
+function checkFormat(manifest: { format?: unknown; version?: unknown }): void {
+  if (manifest.format !== CHECKPOINT_FORMAT || !READ_VERSIONS.includes(manifest.version as number)) {
+    throw new Error(`not a ${CHECKPOINT_FORMAT} v${READ_VERSIONS.join('/v')} checkpoint`);
+  }
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+const trainerStateSchema = z.object({
+  dataPosition: z.object({ epoch: z.int().min(0), batch: z.int().min(0) }).default({ epoch: 0, batch: 0 }),
+  adversarial: z.boolean().default(false),
+  testDir: z.string().optional(),
+  savedAt: z.number().default(0),
+  trainingSeconds: z.number().min(0).default(0),
+});
+
+/** checkpoint.json's `trainer` (or a v1 checkpoint's `extra`), checked; a field older checkpoints lack takes its default. */
+function parseTrainerState(value: unknown): TrainerState {
+  const parsed = trainerStateSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`checkpoint.json: trainer.${issue.path.join('.')}: ${issue.message}`);
+  }
+  const { testDir, ...rest } = parsed.data;
+  return testDir === undefined ? rest : { ...rest, testDir };
 }

@@ -53,11 +53,13 @@ export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   checkpointFiles,
+  parseCheckpointManifest,
   checkpointFromFiles,
   restoreCheckpoint,
   serializeCheckpoint,
   type CheckpointContent,
   type CheckpointManifest,
+  type TrainerState,
 } from './checkpoint';
 export { WeightAverage } from './weight-average';
 export {

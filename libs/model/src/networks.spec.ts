@@ -255,13 +255,19 @@ describe('checkpoints', () => {
       discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
       generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
     }
-    const serialized = await serializeCheckpoint({ generator: g, discriminator: d, optimizers, step: 2, seed: 5, extra: { epoch: 0 } });
+    const serialized = await serializeCheckpoint({ generator: g, discriminator: d, optimizers, step: 2, seed: 5, trainer: { dataPosition: { epoch: 1, batch: 3 }, adversarial: true, savedAt: 5, trainingSeconds: 1.5 } });
     // Through the folder format (checkpoint.json + weights.bin), as bytes on disk would be.
     const files = checkpointFiles(serialized);
     expect(Object.keys(files)).toEqual(['checkpoint.json', 'weights.bin']);
     const saved = checkpointFromFiles(files['checkpoint.json'] as string, Buffer.from(files['weights.bin'] as Uint8Array));
     expect(() => checkpointFromFiles(files['checkpoint.json'] as string, new Uint8Array(8))).toThrow(/weights.bin is 8 bytes, checkpoint.json describes \d+/);
-    expect(saved.manifest).toMatchObject({ format: 'nextframe-checkpoint', version: 1, step: 2, seed: 5, extra: { epoch: 0 } });
+    expect(saved.manifest).toMatchObject({
+      format: 'nextframe-checkpoint',
+      version: 2,
+      step: 2,
+      seed: 5,
+      trainer: { dataPosition: { epoch: 1, batch: 3 }, adversarial: true, savedAt: 5, trainingSeconds: 1.5 },
+    });
 
     // A fresh pair from another seed, restored, predicts exactly the same…
     const g2 = createGenerator(tiny, 99);
