@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointStore, loadTrainedModel } from '@nextframe/checkpoints';
 import { useTempDir } from '@nextframe/files/testing';
-import { createGenerator, restoreCheckpoint, serializeCheckpoint } from '@nextframe/model';
+import { createGenerator, restoreCheckpoint, serializeCheckpoint, type TrainerState } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
 import { movingSquareFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { initTestBackend, withoutOneDnnNotice } from '@nextframe/tf-backend/testing';
@@ -37,12 +37,12 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
-/** runs/mine under `root`: a tiny generator with random weights; `extra` as train records it. */
-async function trainedRun(root: string, extra?: Record<string, unknown>): Promise<{ config: ReturnType<typeof tinyModelConfig> }> {
+/** runs/mine under `root`: a tiny generator with random weights; `trainer` as train records it. */
+async function trainedRun(root: string, trainer?: TrainerState): Promise<{ config: ReturnType<typeof tinyModelConfig> }> {
   const config = tinyModelConfig({ downsampling: 'area', predictChange: true });
   const generator = createGenerator(config, 5);
   for (const p of generator.parameters) p.variable.assign(tf.add(p.variable, tf.randomNormal(p.variable.shape, 0, 0.05, 'float32', 9)));
-  await new CheckpointStore(path.join(root, 'runs', 'mine', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 7, seed: 5, extra }));
+  await new CheckpointStore(path.join(root, 'runs', 'mine', 'checkpoints')).save(await serializeCheckpoint({ generator, step: 7, seed: 5, trainer }));
   generator.dispose();
   return { config };
 }
@@ -107,11 +107,11 @@ describe('nextframe export', () => {
     expect(usage.stderr).toContain('-n/--name NAME or -l/--load_path CHECKPOINT_DIR is required');
   }, 60000);
 
-  it("runs the README's ten-line plain-Node example as written, predicting what nextframe predicts", async () => {
+  it("runs apps/export/README.md's ten-line plain-Node example as written, predicting what nextframe predicts", async () => {
     const root = tempDir();
     const { config } = await trainedRun(root);
     expect(nextframe(root, '-n', 'mine', '--out', 'dist/demo-web').status).toBe(0);
-    const readme = await fs.readFile(path.join(repo, 'README.md'), 'utf8');
+    const readme = await fs.readFile(path.join(repo, 'apps/export/README.md'), 'utf8');
     const example = /In plain Node with only `@tensorflow\/tfjs`:\n\n```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     expect(example.trim().split('\n').length).toBeLessThanOrEqual(10);
     await fs.writeFile(path.join(root, 'example.js'), example);
@@ -138,7 +138,7 @@ describe('nextframe export', () => {
     await writeFrameFolder(path.join(testDir, 'v10'), movingSquareFrames({ width: 16, height: 16, count: 6, sizePx: 4 }));
     await writeFrameFolder(path.join(testDir, 'v2'), movingSquareFrames({ width: 16, height: 16, count: 30, sizePx: 4 }));
     await writeFrameFolder(path.join(testDir, 'v9'), movingSquareFrames({ width: 16, height: 16, count: 8, sizePx: 4 }));
-    await trainedRun(root, { testDir });
+    await trainedRun(root, { dataPosition: { epoch: 0, batch: 0 }, adversarial: false, testDir, savedAt: 0, trainingSeconds: 0 });
     const clipsOf = async (out: string) =>
       (JSON.parse(await fs.readFile(path.join(root, out, 'sample', 'clips.json'), 'utf8')).clips as { name: string; frames: string[] }[]).map((c) => [c.name, c.frames.length]);
 
