@@ -15,7 +15,7 @@ if ! why=$(TF_CPP_MIN_LOG_LEVEL=3 node -e "$probe" 2>/dev/null); then
   echo "tests on tensorflow: skipped, @tensorflow/tfjs-node does not load (${why}); npm run native-tensorflow builds it"
   exit 0
 fi
-# The Chromium specs (the report, the exported page) compare with nextframe's own predictions,
-# which the specs below check on tensorflow; they run in the first pass only (CI's 30 minutes).
-NEXTFRAME_BACKEND=tensorflow npx nx run-many -t test --projects=model,train,evaluate,export --parallel=2 --outputStyle=static \
-  -- --testPathIgnorePatterns 'report-browser|export-page'
+# The end-to-end specs (the `e2e` targets: Chromium for the report and the exported page, real Nx)
+# compare with nextframe's own predictions, which the specs below check on tensorflow; they run in
+# the first pass only (CI's 30 minutes).
+NEXTFRAME_BACKEND=tensorflow npx nx run-many -t test --projects=model,train,evaluate,export --parallel=2 --outputStyle=static

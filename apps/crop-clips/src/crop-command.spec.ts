@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parseCommand } from '@nextframe/cli-kit';
 import { readStoreSummary } from '@nextframe/data';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
-import { useTempDir } from '@nextframe/files/testing';
+import { useTempDir, whenFilesChange } from '@nextframe/files/testing';
 import { cropCommand, resolveCropConfig } from './crop-command';
 
 const BIN = path.resolve(__dirname, '../../cli/bin/nextframe.js');
@@ -83,13 +83,9 @@ describe('nextframe crop', () => {
 
     const killed = path.join(tempDir(), 'killed');
     const child = spawn(process.execPath, [BIN, 'crop', ...args, '--out', killed], { stdio: 'ignore' });
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      const summary = await readStoreSummary(killed, { allowMissing: true }).catch(() => undefined);
-      if (summary && summary.shards.length >= 3) break;
-      if (Date.now() > deadline) throw new Error('crop never wrote 3 shards');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // Kill it as soon as its store lists 3 shards: on the file-system event that says so.
+    const threeShards = async () => ((await readStoreSummary(killed, { allowMissing: true }).catch(() => undefined))?.shards.length ?? 0) >= 3;
+    await whenFilesChange(tempDir(), threeShards, 'crop wrote 3 shards');
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const partial = await readStoreSummary(killed);

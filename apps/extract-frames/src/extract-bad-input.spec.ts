@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { NextframeError } from '@nextframe/errors';
 import { encodeImageRgb, ffmpegVersion, resolveFfmpeg, resolveFfprobe } from '@nextframe/media';
 import { patternFrame, writeTestVideo } from '@nextframe/media/testing';
+import { whenFilesChange } from '@nextframe/files/testing';
 import { extractVideos } from './extract-videos';
 import { readFrameIndex } from './frame-index';
 
@@ -117,15 +118,12 @@ describe('nextframe extract (the command)', () => {
     await writeTestVideo({ file: long, frames: Array.from({ length: 300 }, (_, i) => patternFrame(320, 240, i)), fps: 25, codec: 'h264' });
     const out = path.join(dir, 'killed');
     const child = spawn(process.execPath, [BIN, 'extract', good, long, '--out', out], { stdio: 'ignore', detached: true });
-    // Wait until the second video is being written, then kill the whole process group (ffmpeg too).
-    const deadline = Date.now() + 60000;
-    for (;;) {
-      const entries = await fs.readdir(out).catch(() => [] as string[]);
-      const staging = entries.find((e) => e.startsWith('.long.partial-'));
-      if (staging && (await fs.readdir(path.join(out, staging))).length > 5) break;
-      if (Date.now() > deadline) throw new Error('extraction never started');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // Once the second video is being written (a file-system event says so), kill the whole process group (ffmpeg too).
+    const writingLong = async () => {
+      const staging = (await fs.readdir(out).catch(() => [] as string[])).find((e) => e.startsWith('.long.partial-'));
+      return staging !== undefined && (await fs.readdir(path.join(out, staging)).catch(() => [])).length > 5;
+    };
+    await whenFilesChange(dir, writingLong, 'extraction of long.mp4 started');
     if (child.pid === undefined) throw new Error('child did not start');
     process.kill(-child.pid, 'SIGKILL');
     await new Promise((r) => child.once('exit', r));

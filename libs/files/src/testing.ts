@@ -2,7 +2,7 @@
  * Test fixtures (`@nextframe/files/testing`): a real temporary folder per test file or per test.
  * Production code never imports this.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, watch as fsWatch } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -26,4 +26,44 @@ export function useTempDir(prefix: string, options: { each?: boolean } = {}): ()
     afterAll(remove);
   }
   return () => dir;
+}
+
+/**
+ * Resolves once `ready()` is true: checked at once and again on every change `fs.watch` reports
+ * anywhere under `dir` (which must exist), instead of polling on a timer. Rejects with
+ * `never: <what>` after `timeoutMs`. For tests that act when a child process has written enough.
+ */
+export async function whenFilesChange(dir: string, ready: () => Promise<boolean>, what: string, timeoutMs = 60000): Promise<void> {
+  const watcher = fsWatch(dir, { recursive: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let checking = false;
+      let again = false;
+      const check = async () => {
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          do {
+            again = false;
+            if (await ready()) return resolve();
+          } while (again);
+        } catch (error) {
+          reject(error);
+        } finally {
+          checking = false;
+        }
+      };
+      watcher.on('change', () => void check());
+      watcher.on('error', reject);
+      timer = setTimeout(() => reject(new Error(`never: ${what}`)), timeoutMs);
+      void check();
+    });
+  } finally {
+    clearTimeout(timer);
+    watcher.close();
+  }
 }

@@ -58,7 +58,7 @@ function libraryRoots(workspaceRoot: string): Map<string, string> {
 function sourceFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && e.name !== 'testing.ts')
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && !e.name.endsWith('.e2e-spec.ts') && e.name !== 'testing.ts')
     .map((e) => path.join(e.parentPath, e.name))
     .filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`));
 }
