@@ -5,6 +5,7 @@ import { numberOption, stringValues, type Command, type ParsedCommand } from '@n
 import { NextframeError, UsageError, guardWrite } from '@nextframe/errors';
 import { createStagingDir, type StagingDir } from '@nextframe/files';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
+import type { CheckpointContent } from '@nextframe/model';
 import { exportedModelFiles } from './export-model';
 import { serveFolder } from './serve-folder';
 import { writeSampleClips, writeSampleList, writeWebPage, type SampleClip } from './web-page';
@@ -70,32 +71,16 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   } catch (error) {
     throw new NextframeError(`cannot write here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file: out });
   }
-  let files: Awaited<ReturnType<typeof exportedModelFiles>>;
-  let clips: SampleClip[] = [];
+  let written: { files: Awaited<ReturnType<typeof exportedModelFiles>>; clips: SampleClip[] };
   try {
     process.stderr.write(`${describeBackend(await initBackend(str('backend'), '1', { verbose: parsed.verbose }))}\n`);
-    files = await exportedModelFiles(checkpoint, name);
-    const modelDir = path.join(staging.path, 'model');
-    await fs.mkdir(modelDir);
-    for (const [file, content] of Object.entries(files)) {
-      await guardWrite(path.join(target, 'model', file), () => fs.writeFile(path.join(modelDir, file), content));
-    }
-    await guardWrite(path.join(target, 'index.html'), () => writeWebPage(staging.path));
-    if (sample && sampleClips > 0) {
-      const history = checkpoint.manifest.config.historyLength;
-      clips = await writeSampleClips(sample, staging.path, { frames: history + SAMPLE_STEPS, clips: sampleClips }).catch((error: Error) => {
-        if (error instanceof NextframeError) throw error;
-        throw new NextframeError(`no sample clips here (${(error as NodeJS.ErrnoException).code ?? error.message})`, { file: sample });
-      });
-    } else {
-      // No sample clips: an empty list (the page disables its button; no request fails).
-      await writeSampleList(staging.path);
-    }
+    written = await writeExportFolder(checkpoint, name, staging.path, target, sample ? { dir: sample, clips: sampleClips } : undefined);
     await staging.commit();
   } catch (error) {
     await staging.discard();
     throw error;
   }
+  const { files, clips } = written;
   const bytes = files['weights.bin'].byteLength + Buffer.byteLength(files['model.json']) + (files['generator.js'] ? Buffer.byteLength(files['generator.js']) : 0);
   process.stdout.write(`export: step ${checkpoint.manifest.step} of ${name ?? checkpointDir} → ${path.join(out, 'model', 'model.json')} (${(bytes / 1e6).toFixed(1)} MB) and ${path.join(out, 'index.html')}\n`);
   process.stdout.write(
@@ -103,7 +88,40 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
       ? `export: ${clips.length} sample clip${clips.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), sample as string) || '.'} (${clips.map((c) => c.name).join(', ')})\n`
       : `export: no sample clips (${sampleClips === 0 ? '--sample-clips 0' : "the run names no test frames that exist here"}; --sample FRAMES adds some); the page predicts video files\n`,
   );
-  if (!parsed.values.serve) return 0;
+  if (parsed.values.serve) await serveUntilStopped(target, port, out);
+  return 0;
+}
+
+/** The model files, the page and its sample clips (none: an empty list) into the staging folder `dir`; errors name the place in `target`. */
+async function writeExportFolder(
+  checkpoint: CheckpointContent,
+  name: string | undefined,
+  dir: string,
+  target: string,
+  sample: { dir: string; clips: number } | undefined,
+): Promise<{ files: Awaited<ReturnType<typeof exportedModelFiles>>; clips: SampleClip[] }> {
+  const files = await exportedModelFiles(checkpoint, name);
+  const modelDir = path.join(dir, 'model');
+  await fs.mkdir(modelDir);
+  for (const [file, content] of Object.entries(files)) {
+    await guardWrite(path.join(target, 'model', file), () => fs.writeFile(path.join(modelDir, file), content));
+  }
+  await guardWrite(path.join(target, 'index.html'), () => writeWebPage(dir));
+  if (!sample || sample.clips === 0) {
+    // No sample clips: an empty list (the page disables its button; no request fails).
+    await writeSampleList(dir);
+    return { files, clips: [] };
+  }
+  const history = checkpoint.manifest.config.historyLength;
+  const clips = await writeSampleClips(sample.dir, dir, { frames: history + SAMPLE_STEPS, clips: sample.clips }).catch((error: Error) => {
+    if (error instanceof NextframeError) throw error;
+    throw new NextframeError(`no sample clips here (${(error as NodeJS.ErrnoException).code ?? error.message})`, { file: sample.dir });
+  });
+  return { files, clips };
+}
+
+/** `--serve`: the export folder on 127.0.0.1 until Ctrl-C or SIGTERM. */
+async function serveUntilStopped(target: string, port: number, out: string): Promise<void> {
   const server = await serveFolder(target, port).catch((error: NodeJS.ErrnoException) => {
     throw new NextframeError(`cannot serve on 127.0.0.1:${port} (${error.code ?? error.message})`, { file: out });
   });
@@ -113,7 +131,6 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await server.close();
-  return 0;
 }
 
 /**

@@ -133,10 +133,48 @@ async function trainOne(options: TrainOptions, stopRequested: () => boolean): Pr
   }
 }
 
+type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
 /** Flags override the manifest's stages.train, which overrides the preset. */
 export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainOptions> {
-  const v = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const v = parsed.values as FlagValues;
   const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+  const where = await runPlaces(str);
+  const manifestTrain = where.manifestTrain;
+  const fromManifest = (key: string) => manifestTrain[key] as number | string | boolean | undefined;
+  const model = resolveModel(v, str, manifestTrain);
+  const adversarialText = str('adversarial') ?? String(fromManifest('adversarial') ?? 't');
+  if (!['t', 'f', 'true', 'false'].includes(adversarialText)) throw new UsageError(`-a/--adversarial must be t or f, got '${adversarialText}'`);
+  const int = (flag: string, key: string, fallback: number) =>
+    numberOption(flag, str(flag), { integer: true, min: 1 }) ?? (fromManifest(key) as number | undefined) ?? fallback;
+  return {
+    clipsDir: path.resolve(where.clipsDir),
+    runDir: path.resolve(where.runsRoot, 'runs', where.name),
+    name: where.name,
+    model,
+    adversarial: adversarialText.startsWith('t'),
+    steps: int('steps', 'steps', 500000),
+    seed: numberOption('seed', str('seed'), { integer: true }) ?? (fromManifest('seed') as number | undefined) ?? 0,
+    statsFreq: int('stats_freq', 'statsFreq', SEED_DEFAULTS.statsFreq),
+    summaryFreq: int('summary_freq', 'summaryFreq', SEED_DEFAULTS.summaryFreq),
+    modelSaveFreq: int('model_save_freq', 'modelSaveFreq', SEED_DEFAULTS.modelSaveFreq),
+    imgSaveFreq: int('img_save_freq', 'imgSaveFreq', SEED_DEFAULTS.imgSaveFreq),
+    testFreq: int('test_freq', 'testFreq', SEED_DEFAULTS.testFreq),
+    testDir: where.testDir ? path.resolve(where.testDir) : undefined,
+    recursions: int('recursions', 'recursions', SEED_DEFAULTS.recursions),
+    testOnly: v.test_only === true,
+    keepLast: int('keep-last', 'keepLast', SEED_DEFAULTS.keepLast),
+    keepEveryHours:
+      numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? (fromManifest('keepEveryHours') as number | undefined) ?? SEED_DEFAULTS.keepEveryHours,
+    resume: v.resume === true,
+    overwrite: v.overwrite === true,
+    loadPath: str('load_path') ? path.resolve(str('load_path') as string) : undefined,
+    adversarialFineTune: manifestTrain.adversarialFineTune as TrainOptions['adversarialFineTune'],
+  };
+}
+
+/** The clips, the run's name and folder root, the test frames and the manifest's stages.train: from flags, else from --manifest. */
+async function runPlaces(str: (name: string) => string | undefined) {
   let manifestTrain: Record<string, unknown> = {};
   let clipsDir = str('clips');
   let name = str('name');
@@ -152,8 +190,12 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
   }
   if (!clipsDir) throw new UsageError('--clips DIR is required (or --manifest NAME)');
   if (!name) throw new UsageError('-n/--name NAME is required: outputs go to runs/NAME');
-  const fromManifest = (key: string) => manifestTrain[key] as number | string | boolean | undefined;
-  const preset = str('preset') ?? (fromManifest('preset') as string | undefined) ?? 'paper';
+  return { manifestTrain, clipsDir, name, runsRoot, testDir };
+}
+
+/** The preset, then the manifest's stages.train.model, then --batch-size, --history and each --set, checked by the model's schema. */
+function resolveModel(v: FlagValues, str: (name: string) => string | undefined, manifestTrain: Record<string, unknown>): ModelConfig {
+  const preset = str('preset') ?? (manifestTrain.preset as string | undefined) ?? 'paper';
   if (!PRESETS[preset]) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
   let overrides: Partial<ModelConfig> = {};
   try {
@@ -165,7 +207,18 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
   if (batchSize !== undefined) overrides.batchSize = batchSize;
   const history = numberOption('history', str('history'), { integer: true, min: 1 });
   if (history !== undefined) overrides.historyLength = history;
-  for (const assignment of (v.set as string[] | undefined) ?? []) {
+  Object.assign(overrides, setAssignments((v.set as string[] | undefined) ?? []));
+  try {
+    return resolveModelConfig(preset, overrides);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `--set FIELD=VALUE`, each value JSON where it parses (else a string), each checked by the model's schema. */
+function setAssignments(assignments: readonly string[]): Partial<ModelConfig> {
+  const fields: Record<string, unknown> = {};
+  for (const assignment of assignments) {
     const match = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(assignment);
     if (!match) throw new UsageError(`--set needs FIELD=VALUE, got '${assignment}'`);
     const [, field, raw] = match;
@@ -176,43 +229,10 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
       value = raw;
     }
     try {
-      (overrides as Record<string, unknown>)[field] = parseModelField(field, value);
+      fields[field] = parseModelField(field, value);
     } catch (error) {
       throw new UsageError(`--set ${assignment}: ${(error as Error).message}`);
     }
   }
-  const adversarialText = str('adversarial') ?? String(fromManifest('adversarial') ?? 't');
-  if (!['t', 'f', 'true', 'false'].includes(adversarialText)) throw new UsageError(`-a/--adversarial must be t or f, got '${adversarialText}'`);
-  const int = (flag: string, key: string, fallback: number) =>
-    numberOption(flag, str(flag), { integer: true, min: 1 }) ?? (fromManifest(key) as number | undefined) ?? fallback;
-  let model: ModelConfig;
-  try {
-    model = resolveModelConfig(preset, overrides);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  return {
-    clipsDir: path.resolve(clipsDir),
-    runDir: path.resolve(runsRoot, 'runs', name),
-    name,
-    model,
-    adversarial: adversarialText.startsWith('t'),
-    steps: int('steps', 'steps', 500000),
-    seed: numberOption('seed', str('seed'), { integer: true }) ?? (fromManifest('seed') as number | undefined) ?? 0,
-    statsFreq: int('stats_freq', 'statsFreq', SEED_DEFAULTS.statsFreq),
-    summaryFreq: int('summary_freq', 'summaryFreq', SEED_DEFAULTS.summaryFreq),
-    modelSaveFreq: int('model_save_freq', 'modelSaveFreq', SEED_DEFAULTS.modelSaveFreq),
-    imgSaveFreq: int('img_save_freq', 'imgSaveFreq', SEED_DEFAULTS.imgSaveFreq),
-    testFreq: int('test_freq', 'testFreq', SEED_DEFAULTS.testFreq),
-    testDir: testDir ? path.resolve(testDir) : undefined,
-    recursions: int('recursions', 'recursions', SEED_DEFAULTS.recursions),
-    testOnly: v.test_only === true,
-    keepLast: int('keep-last', 'keepLast', SEED_DEFAULTS.keepLast),
-    keepEveryHours:
-      numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? (fromManifest('keepEveryHours') as number | undefined) ?? SEED_DEFAULTS.keepEveryHours,
-    resume: v.resume === true,
-    overwrite: v.overwrite === true,
-    loadPath: str('load_path') ? path.resolve(str('load_path') as string) : undefined,
-    adversarialFineTune: manifestTrain.adversarialFineTune as TrainOptions['adversarialFineTune'],
-  };
+  return fields as Partial<ModelConfig>;
 }
