@@ -52,39 +52,9 @@ data/NAME/frames; flags given here override the manifest's stages.extract.`,
 
 async function runExtract(parsed: ParsedCommand): Promise<number> {
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  const { testFraction, seed, ...flags } = optionsFromFlags(v);
+  const flags = optionsFromFlags(v);
   const tools = resolveTools(parsed.verbose);
-  let items: ExtractItem[];
-  let outDir: string;
-  let options: ExtractOptions;
-  let prune = false;
-
-  if (typeof v.manifest === 'string') {
-    if (parsed.positionals.length) throw new UsageError('give videos or --manifest, not both');
-    const loaded = await loadManifest(v.manifest, findWorkspaceRoot());
-    const base = fromManifest(loaded.manifest.stages.extract);
-    // A size flag replaces the manifest's size rule of either kind.
-    if (flags.size || flags.maxSide !== undefined) {
-      delete base.size;
-      delete base.maxSide;
-    }
-    options = validateExtractOptions({ ...base, ...flags });
-    outDir = typeof v.out === 'string' ? path.resolve(v.out) : datasetLayout(loaded).framesDir;
-    const videos = await listManifestVideos(loaded);
-    const splitSpec = testFraction !== undefined ? { testFraction, seed: seed ?? 0 } : loaded.manifest.split;
-    const split = assignSplit(videos.map((video) => video.name), splitSpec);
-    items = videos.map((video) => ({ video: video.file, key: `${split.get(video.name)}/${video.name}` }));
-    prune = true;
-  } else {
-    if (parsed.positionals.length === 0) throw new UsageError('no videos given (see nextframe extract --help)');
-    if (typeof v.out !== 'string') throw new UsageError('--out DIR is required');
-    outDir = path.resolve(v.out);
-    options = validateExtractOptions(flags);
-    const names = parsed.positionals.map(videoName);
-    const split = testFraction !== undefined ? assignSplit(names, { testFraction, seed: seed ?? 0 }) : undefined;
-    items = parsed.positionals.map((video, i) => ({ video, key: split ? `${split.get(names[i])}/${names[i]}` : names[i] }));
-  }
-
+  const { items, outDir, options, prune } = typeof v.manifest === 'string' ? await manifestJob(parsed, v.manifest, flags) : flagsJob(parsed, flags);
   const progress = createProgress({ label: 'extract', total: items.length, unit: 'videos', fields: ['frames'] });
   let summary;
   try {
@@ -113,6 +83,49 @@ async function runExtract(parsed: ParsedCommand): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** What to extract, where, how, and whether videos gone from the source are removed. */
+interface ExtractJob {
+  items: ExtractItem[];
+  outDir: string;
+  options: ExtractOptions;
+  prune: boolean;
+}
+
+/** --manifest NAME: its videos, split and stages.extract, flags overriding; videos no longer in it are pruned. */
+async function manifestJob(parsed: ParsedCommand, manifest: string, flagOptions: FlagOptions): Promise<ExtractJob> {
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const { testFraction, seed, ...flags } = flagOptions;
+  if (parsed.positionals.length) throw new UsageError('give videos or --manifest, not both');
+  const loaded = await loadManifest(manifest, findWorkspaceRoot());
+  const base = fromManifest(loaded.manifest.stages.extract);
+  // A size flag replaces the manifest's size rule of either kind.
+  if (flags.size || flags.maxSide !== undefined) {
+    delete base.size;
+    delete base.maxSide;
+  }
+  const options = validateExtractOptions({ ...base, ...flags });
+  const outDir = typeof v.out === 'string' ? path.resolve(v.out) : datasetLayout(loaded).framesDir;
+  const videos = await listManifestVideos(loaded);
+  const splitSpec = testFraction !== undefined ? { testFraction, seed: seed ?? 0 } : loaded.manifest.split;
+  const split = assignSplit(videos.map((video) => video.name), splitSpec);
+  const items = videos.map((video) => ({ video: video.file, key: `${split.get(video.name)}/${video.name}` }));
+  return { items, outDir, options, prune: true };
+}
+
+/** Videos named on the command line, into --out, split by --test-fraction if given. */
+function flagsJob(parsed: ParsedCommand, flagOptions: FlagOptions): ExtractJob {
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const { testFraction, seed, ...flags } = flagOptions;
+  if (parsed.positionals.length === 0) throw new UsageError('no videos given (see nextframe extract --help)');
+  if (typeof v.out !== 'string') throw new UsageError('--out DIR is required');
+  const outDir = path.resolve(v.out);
+  const options = validateExtractOptions(flags);
+  const names = parsed.positionals.map(videoName);
+  const split = testFraction !== undefined ? assignSplit(names, { testFraction, seed: seed ?? 0 }) : undefined;
+  const items = parsed.positionals.map((video, i) => ({ video, key: split ? `${split.get(names[i])}/${names[i]}` : names[i] }));
+  return { items, outDir, options, prune: false };
 }
 
 type FlagOptions = ExtractOptions & { testFraction?: number; seed?: number };
