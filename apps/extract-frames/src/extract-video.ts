@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { NextframeError } from '@nextframe/errors';
 import { createStagingDir } from '@nextframe/files';
-import { FfmpegError, isImageFile, probeVideo, runFfmpeg, VideoReadError } from '@nextframe/media';
+import { FfmpegError, isImageFile, probeVideo, runFfmpeg, VideoReadError, type VideoInfo } from '@nextframe/media';
 import { canonicalOptions, ffmpegExtractArgs, outputSize, type ExtractOptions } from './extract-options';
 import type { FrameIndexEntry } from './frame-index';
 
@@ -41,20 +41,7 @@ export async function extractVideo(job: ExtractVideoJob, tools: ExtractTools): P
   const target = outputSize(info.width, info.height, job.options);
   const staging = await createStagingDir(job.outDir);
   try {
-    // A damaged file can make ffmpeg exit 0 with errors, or fail after some frames: judge by
-    // the frames written and the errors reported, not the exit code alone.
-    let errorLines: string[];
-    try {
-      ({ errorLines } = await runFfmpeg({
-        binary: tools.ffmpeg,
-        args: ffmpegExtractArgs({ video: job.video, outDir: staging.path, options: job.options, source: info }),
-        file: job.video,
-        onProgress: job.onFrames ? (p) => job.onFrames?.(p.frame) : undefined,
-      }));
-    } catch (error) {
-      if (!(error instanceof FfmpegError) || error.errorLines.length === 0) throw error;
-      errorLines = error.errorLines;
-    }
+    const errorLines = await decodeFrames(job, tools, info, staging.path);
     const frames = (await fs.readdir(staging.path)).filter(isImageFile);
     const expected = expectedFrames(info.frameCount, info.frameCountExact, job.options);
     if (frames.length === 0) {
@@ -71,32 +58,57 @@ export async function extractVideo(job: ExtractVideoJob, tools: ExtractTools): P
       }
       job.onWarning?.(`warning: ${job.video}: ${message}; keeping the frames that decoded`);
     }
-    const fps = job.options.fps ?? info.fps;
     await staging.commit();
-    return {
-      source: path.relative(job.indexDir, job.video).split(path.sep).join('/'),
-      sizeBytes: job.sizeBytes,
-      sha256: job.sha256,
-      options: canonicalOptions(job.options),
-      frameCount: frames.length,
-      width: target.width,
-      height: target.height,
-      fps: Math.round(fps * 1000) / 1000,
-      sourceInfo: {
-        codec: info.codec,
-        width: info.codedWidth,
-        height: info.codedHeight,
-        rotation: info.rotation,
-        fps: Math.round(info.fps * 1000) / 1000,
-        durationS: Math.round(info.durationS * 1000) / 1000,
-      },
-      ffmpeg: tools.ffmpegVersion,
-    };
+    return indexEntry(job, tools, info, target, frames.length);
   } catch (error) {
     await staging.discard();
     if (error instanceof NextframeError) throw error;
     throw new NextframeError(`extraction failed: ${(error as Error).message}`, { file: job.video, cause: error });
   }
+}
+
+/**
+ * Run ffmpeg into `dir`; the error lines it reported. A damaged file can make ffmpeg exit 0 with
+ * errors, or fail after some frames: the caller judges by the frames written and these lines,
+ * not by the exit code alone.
+ */
+async function decodeFrames(job: ExtractVideoJob, tools: ExtractTools, info: VideoInfo, dir: string): Promise<string[]> {
+  try {
+    const { errorLines } = await runFfmpeg({
+      binary: tools.ffmpeg,
+      args: ffmpegExtractArgs({ video: job.video, outDir: dir, options: job.options, source: info }),
+      file: job.video,
+      onProgress: job.onFrames ? (p) => job.onFrames?.(p.frame) : undefined,
+    });
+    return errorLines;
+  } catch (error) {
+    if (!(error instanceof FfmpegError) || error.errorLines.length === 0) throw error;
+    return error.errorLines;
+  }
+}
+
+/** What index.json records of an extracted video. */
+function indexEntry(job: ExtractVideoJob, tools: ExtractTools, info: VideoInfo, target: { width: number; height: number }, frameCount: number): FrameIndexEntry {
+  const fps = job.options.fps ?? info.fps;
+  return {
+    source: path.relative(job.indexDir, job.video).split(path.sep).join('/'),
+    sizeBytes: job.sizeBytes,
+    sha256: job.sha256,
+    options: canonicalOptions(job.options),
+    frameCount,
+    width: target.width,
+    height: target.height,
+    fps: Math.round(fps * 1000) / 1000,
+    sourceInfo: {
+      codec: info.codec,
+      width: info.codedWidth,
+      height: info.codedHeight,
+      rotation: info.rotation,
+      fps: Math.round(info.fps * 1000) / 1000,
+      durationS: Math.round(info.durationS * 1000) / 1000,
+    },
+    ffmpeg: tools.ffmpegVersion,
+  };
 }
 
 /** The frame count the container promises for a whole-video, native-rate extraction. */
