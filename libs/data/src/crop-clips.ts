@@ -37,6 +37,20 @@ export interface CropClipsResult {
   resumed: boolean;
 }
 
+/** Each clip's video and start, from its own generator; then the clips in (video, start) order. */
+function planClips(run: { seed: number; firstClip: number; clipCount: number }, counts: number[], settings: CropClipsOptions['settings']) {
+  const n = run.clipCount;
+  const planVideo = new Int32Array(n);
+  const planStart = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const choice = chooseClip(clipRandom(run.seed, run.firstClip + k), counts, settings);
+    planVideo[k] = choice.video;
+    planStart[k] = choice.start;
+  }
+  const order = Uint32Array.from({ length: n }, (_, k) => k).sort((a, b) => planVideo[a] - planVideo[b] || planStart[a] - planStart[b] || a - b);
+  return { planVideo, planStart, order };
+}
+
 /**
  * Cut `clipCount` clips from the frames into the Arrow clip store, as the seed's
  * `process_data` does, but seeded and decode-bound: clips are planned first, then made video by
@@ -47,37 +61,12 @@ export async function cropClips(options: CropClipsOptions): Promise<CropClipsRes
   const { settings } = options;
   const frameCount = clipFrames(settings);
   const videos = await usableVideos(options.framesDir, settings, options.onWarning);
-  const fingerprint = framesFingerprint(videos);
   const shape: ClipShape = [frameCount, settings.cropSizePx, settings.cropSizePx, 3];
-  const writer = await ClipStoreWriter.open({
-    storeDir: options.storeDir,
-    shape,
-    settings,
-    shardSize: options.shardSize ?? 10000,
-    recordBatchSize: options.recordBatchSize ?? 64,
-    overwrite: options.overwrite ?? false,
-  });
-  const { run, alreadyWritten, resumed } = await writer.beginRun({
-    seed: options.seed,
-    clipCount: options.clipCount,
-    framesDir: path.relative(options.storeDir, options.framesDir).split(path.sep).join('/') || '.',
-    framesFingerprint: fingerprint,
-  });
+  const { writer, run, alreadyWritten, resumed } = await openRun(options, shape, framesFingerprint(videos));
 
-  // Plan: each clip's video and start, from its own generator; then order by (video, start).
   const counts = videos.map((v) => v.files.length);
   const n = run.clipCount;
-  const planVideo = new Int32Array(n);
-  const planStart = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
-    const choice = chooseClip(clipRandom(run.seed, run.firstClip + k), counts, settings);
-    planVideo[k] = choice.video;
-    planStart[k] = choice.start;
-  }
-  const order = Uint32Array.from({ length: n }, (_, k) => k).sort(
-    (a, b) => planVideo[a] - planVideo[b] || planStart[a] - planStart[b] || a - b,
-  );
-
+  const { planVideo, planStart, order } = planClips(run, counts, settings);
   const schema = clipSchema(shape);
   const bytesPerClip = clipBytes(settings);
   const shardSize = writer.summary.shardSize;
@@ -117,6 +106,25 @@ export async function cropClips(options: CropClipsOptions): Promise<CropClipsRes
   }
   await writer.endRun();
   return { summary: writer.summary, written, resumed };
+}
+
+/** The store, and this call's run in it: a new one, or the one a killed call left unfinished. */
+async function openRun(options: CropClipsOptions, shape: ClipShape, fingerprint: string) {
+  const writer = await ClipStoreWriter.open({
+    storeDir: options.storeDir,
+    shape,
+    settings: options.settings,
+    shardSize: options.shardSize ?? 10000,
+    recordBatchSize: options.recordBatchSize ?? 64,
+    overwrite: options.overwrite ?? false,
+  });
+  const begun = await writer.beginRun({
+    seed: options.seed,
+    clipCount: options.clipCount,
+    framesDir: path.relative(options.storeDir, options.framesDir).split(path.sep).join('/') || '.',
+    framesFingerprint: fingerprint,
+  });
+  return { writer, ...begun };
 }
 
 function batchesOf(schema: ReturnType<typeof clipSchema>, buffer: Uint8Array, records: ClipProvenance[], size: number, bytesPerClip: number) {
