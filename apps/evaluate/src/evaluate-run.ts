@@ -73,13 +73,7 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   const clips = videos.flatMap((video) => clipStarts(video.files.length - length, options.clipsPerVideo ?? 1).map((start, _j, all) => ({ video, start, name: all.length === 1 && start === 0 ? video.name : `${video.name}-f${start + 1}` })));
   try {
     for (const [i, { video, start, name }] of clips.entries()) {
-      const files = video.files.slice(start, start + length);
-      const frames: RgbImage[] = await Promise.all(files.map((f) => readImageRgb(f)));
-      frames.forEach((frame, j) => {
-        if (frame.width !== frames[0].width || frame.height !== frames[0].height) {
-          throw new NextframeError(`frame is ${frame.width}x${frame.height} but the video's first frame is ${frames[0].width}x${frames[0].height}`, { file: files[j] });
-        }
-      });
+      const frames = await readClipFrames(video.files.slice(start, start + length));
       const inputs = frames.slice(0, history);
       const truth = frames.slice(history);
       const models = other ? 2 : 1;
@@ -95,17 +89,37 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
       }) as StepMetrics[];
       const strip = path.join('clips', `${name}.png`);
       const gif = path.join('clips', `${name}.gif`);
-      if (options.pictures !== false) {
-        await writeStrip(path.join(options.outDir, strip), [inputs, predictions, truth]);
-        await writeClipGif({ ffmpeg, file: path.join(options.outDir, gif), inputs, predictions, truth });
-        for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(options.outDir, 'clips', name, `pred_${k + 1}.png`), p);
-      }
+      if (options.pictures !== false) await writeClipPictures(options.outDir, name, ffmpeg, { inputs, predictions, truth });
       clipReports.push({ name, video: video.name, start, width: frames[0].width, height: frames[0].height, strip, gif, steps });
     }
   } finally {
     generator.dispose();
     other?.dispose();
   }
+  return writeReport(options, history, clipReports);
+}
+
+/** A clip's frames as 8-bit RGB, all of the first one's size (else one line naming the odd file). */
+async function readClipFrames(files: string[]): Promise<RgbImage[]> {
+  const frames: RgbImage[] = await Promise.all(files.map((f) => readImageRgb(f)));
+  frames.forEach((frame, j) => {
+    if (frame.width !== frames[0].width || frame.height !== frames[0].height) {
+      throw new NextframeError(`frame is ${frame.width}x${frame.height} but the video's first frame is ${frames[0].width}x${frames[0].height}`, { file: files[j] });
+    }
+  });
+  return frames;
+}
+
+/** `clips/<name>.png` (inputs | predictions | truth), `clips/<name>.gif` and `clips/<name>/pred_<k>.png`. */
+async function writeClipPictures(outDir: string, name: string, ffmpeg: string, frames: { inputs: RgbImage[]; predictions: RgbImage[]; truth: RgbImage[] }): Promise<void> {
+  const { inputs, predictions, truth } = frames;
+  await writeStrip(path.join(outDir, 'clips', `${name}.png`), [inputs, predictions, truth]);
+  await writeClipGif({ ffmpeg, file: path.join(outDir, 'clips', `${name}.gif`), inputs, predictions, truth });
+  for (const [k, p] of predictions.entries()) await writeImageRgb(path.join(outDir, 'clips', name, `pred_${k + 1}.png`), p);
+}
+
+/** The summaries over clips per method, and `metrics.json`. */
+async function writeReport(options: EvaluateOptions, history: number, clipReports: EvaluationReport['clips']): Promise<EvaluationReport> {
   const perClip = clipReports.map((c) => c.steps as unknown as Record<string, FrameMetrics>[]);
   const methods: Method[] = ['model', ...BASELINES, ...(options.compare ? (['compare'] as const) : [])];
   const summary = Object.fromEntries(methods.map((m) => [m, summarizeMethod(perClip, m)])) as EvaluationReport['summary'];
