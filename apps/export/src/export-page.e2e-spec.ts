@@ -1,7 +1,5 @@
-/**
- * The exported page in a real browser: Debian's Chromium driven by playwright-core (as the
- * report's test), the page served by `serveFolder`, the TF.js wasm backend in the browser.
- */
+// The exported page in a real browser: Debian's Chromium driven by playwright-core (as the
+// report's test), the page served by `serveFolder`, the TF.js wasm backend in the browser.
 import { spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';

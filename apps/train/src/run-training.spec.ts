@@ -166,8 +166,7 @@ describe('runTraining', () => {
     const weights = (name: string) => fs.readFile(path.join(tempDir(), 'runs', name, 'checkpoints', 'step-000000006', 'weights.bin'));
     expect((await weights('interrupted')).equals(await weights('whole'))).toBe(true);
 
-    // The single-threaded build trains the very same weights, bit for bit (wasm: its thread count
-    // can change in a process; TensorFlow's is fixed when it loads).
+    // The single-threaded build trains the very same weights, bit for bit (wasm: its thread count can change in a process; TensorFlow's is fixed when it loads).
     if (testBackendName() !== 'wasm') return;
     await initBackend('wasm', 1);
     try {

@@ -1,23 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
 import {
-  PAPER_PRESET,
-  SPEC_PRESET,
-  TRAINING_THAT_LEARNS,
-  checkpointFiles,
-  checkpointFromFiles,
-  createDiscriminator,
-  createGenerator,
-  createOptimizers,
-  discriminatorStep,
-  disposeBatch,
-  generatorStep,
-  parameterCount,
-  prepareBatch,
-  resolveModelConfig,
-  restoreCheckpoint,
-  serializeCheckpoint,
-  type ModelConfig,
+  PAPER_PRESET, SPEC_PRESET, TRAINING_THAT_LEARNS, checkpointFiles, checkpointFromFiles, createDiscriminator, createGenerator, createOptimizers,
+  discriminatorStep, disposeBatch, generatorStep, parameterCount, prepareBatch, resolveModelConfig, restoreCheckpoint, serializeCheckpoint, type ModelConfig,
 } from './index';
 import { tinyModelConfig } from './testing';
 

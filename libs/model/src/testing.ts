@@ -39,3 +39,16 @@ export function finiteDifference(loss: () => tf.Scalar, variable: tf.Variable, i
   tf.tidy(() => variable.assign(tf.tensor(original, variable.shape)));
   return slope;
 }
+
+
+/** `batch` 32×32 frames in [-1, 1]: black with a white bar `width` pixels wide from column x (the flow specs move it). */
+export function barFrame(x: number, batch: number, width = 4): tf.Tensor4D {
+  return tf.tidy(() => tf.sub(tf.mul(tf.tile(tf.reshape(tf.sum(tf.oneHot(tf.range(x, x + width, 1, 'int32'), 32), 0), [1, 1, 32, 1]), [batch, 32, 1, 3]), 2), 1) as tf.Tensor4D);
+}
+
+/** Mean, standard deviation and largest magnitude of some values. */
+export function valueStats(values: Float32Array | Int32Array | Uint8Array): { mean: number; std: number; maxAbs: number } {
+  const v = Array.from(values);
+  const mean = v.reduce((s, x) => s + x, 0) / v.length;
+  return { mean, std: Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length), maxAbs: Math.max(...v.map(Math.abs)) };
+}
