@@ -28,49 +28,18 @@ export function generatorLayersModel(generator: Generator): tf.LayersModel {
   const count = config.generator.length;
   const input = tf.input({ shape: [null, null, channels], name: 'history' });
   // Weights are set once the model is built (setWeights copies them; nothing is left to dispose).
-  const assignments: { name: string; tensors: () => tf.Tensor[]; temporary: boolean }[] = [];
-  // A fixed 1×1 Conv2D that multiplies the last 3 of `inputs` channels by `factor` (0 and factor: exact for powers of 2).
-  const fixed = (name: string, inputs: number, factor: number) => {
-    const kernel = tf.buffer([1, 1, inputs, 3]);
-    for (let c = 0; c < 3; c++) kernel.set(factor, 0, 0, inputs - 3 + c, c);
-    assignments.push({ name, tensors: () => [kernel.toTensor()], temporary: true });
-    return tf.layers.conv2d({ name, filters: 3, kernelSize: 1, useBias: false, trainable: false });
-  };
-  const pick = (name: string, sign: 1 | -1) => fixed(name, channels, sign);
+  const assignments: Assignment[] = [];
   const framesAt: tf.SymbolicTensor[] = [];
   let previous: tf.SymbolicTensor | undefined;
   config.generator.forEach((scale, k) => {
     const factor = 2 ** (count - 1 - k);
     const frames = factor > 1 ? (tf.layers.averagePooling2d({ name: `scale${k}_frames`, poolSize: factor, strides: factor, padding: 'valid' }).apply(input) as tf.SymbolicTensor) : input;
     framesAt.push(frames);
-    const upsample = (name: string, x: tf.SymbolicTensor) => tf.layers.upSampling2d({ name, size: [2, 2], interpolation: 'bilinear' }).apply(x) as tf.SymbolicTensor;
     const upsampled = previous ? upsample(`scale${k}_upsampled`, previous) : undefined;
-    let x = upsampled ? (tf.layers.concatenate({ name: `scale${k}_input`, axis: 3 }).apply([frames, upsampled]) as tf.SymbolicTensor) : frames;
-    scale.kernelSizes.forEach((kernelSize, i) => {
-      const key = `generator/scale${k}/conv${i}`;
-      const [weights, bias] = [values.get(`${key}/weights`), values.get(`${key}/bias`)];
-      if (!weights || !bias) throw new RangeError(`the generator has no parameters ${key}/weights and /bias`);
-      const name = `scale${k}_conv${i}`;
-      assignments.push({ name, tensors: () => [weights, bias], temporary: false });
-      const last = i === scale.kernelSizes.length - 1;
-      x = tf.layers.conv2d({ name, filters: scale.featureMaps[i + 1], kernelSize, padding: 'same', activation: last ? 'tanh' : 'relu' }).apply(x) as tf.SymbolicTensor;
-    });
-    if (config.predictChange && config.changeScale !== 1) x = fixed(`scale${k}_change_scale`, 3, config.changeScale).apply(x) as tf.SymbolicTensor;
-    let out: tf.SymbolicTensor;
-    if (!config.predictChange) {
-      out = config.residualScales && upsampled ? (tf.layers.add({ name: `scale${k}_prediction` }).apply([upsampled, x]) as tf.SymbolicTensor) : x;
-    } else {
-      // The last frame plus the change; with residual scales the change adds to the coarser one.
-      const lastFrame = pick(`scale${k}_last_frame`, 1).apply(frames) as tf.SymbolicTensor;
-      let change = x;
-      if (config.residualScales && previous) {
-        const minusCoarserLast = pick(`scale${k}_minus_coarser_last_frame`, -1).apply(framesAt[k - 1]) as tf.SymbolicTensor;
-        const coarserChange = tf.layers.add({ name: `scale${k}_coarser_change` }).apply([previous, minusCoarserLast]) as tf.SymbolicTensor;
-        change = tf.layers.add({ name: `scale${k}_change` }).apply([upsample(`scale${k}_upsampled_change`, coarserChange), x]) as tf.SymbolicTensor;
-      }
-      out = tf.layers.add({ name: `scale${k}_prediction` }).apply([lastFrame, change]) as tf.SymbolicTensor;
-    }
-    previous = out;
+    const scaleInput = upsampled ? (tf.layers.concatenate({ name: `scale${k}_input`, axis: 3 }).apply([frames, upsampled]) as tf.SymbolicTensor) : frames;
+    let x = scaleConvolutions(k, scale, scaleInput, values, assignments);
+    if (config.predictChange && config.changeScale !== 1) x = fixedLayer(assignments, `scale${k}_change_scale`, 3, config.changeScale).apply(x) as tf.SymbolicTensor;
+    previous = scalePrediction(generator.config, { k, x, frames, upsampled, previous, coarserFrames: framesAt[k - 1], channels }, assignments);
   });
   const model = tf.model({ name: 'nextframe_generator', inputs: input, outputs: previous as tf.SymbolicTensor });
   for (const { name, tensors, temporary } of assignments) {
@@ -79,4 +48,59 @@ export function generatorLayersModel(generator: Generator): tf.LayersModel {
     if (temporary) tf.dispose(assigned);
   }
   return model;
+}
+
+/** A layer's weights, set once the model is built; `temporary` ones are made for it and disposed after. */
+interface Assignment {
+  name: string;
+  tensors: () => tf.Tensor[];
+  temporary: boolean;
+}
+
+/** A fixed 1×1 Conv2D that multiplies the last 3 of `inputs` channels by `factor` (0 and factor: exact for powers of 2). */
+function fixedLayer(assignments: Assignment[], name: string, inputs: number, factor: number) {
+  const kernel = tf.buffer([1, 1, inputs, 3]);
+  for (let c = 0; c < 3; c++) kernel.set(factor, 0, 0, inputs - 3 + c, c);
+  assignments.push({ name, tensors: () => [kernel.toTensor()], temporary: true });
+  return tf.layers.conv2d({ name, filters: 3, kernelSize: 1, useBias: false, trainable: false });
+}
+
+function upsample(name: string, x: tf.SymbolicTensor): tf.SymbolicTensor {
+  return tf.layers.upSampling2d({ name, size: [2, 2], interpolation: 'bilinear' }).apply(x) as tf.SymbolicTensor;
+}
+
+/** Scale k's Conv2D layers (ReLU, the last tanh) with the generator's weights. */
+function scaleConvolutions(k: number, scale: { kernelSizes: number[]; featureMaps: number[] }, input: tf.SymbolicTensor, values: Map<string, tf.Variable>, assignments: Assignment[]): tf.SymbolicTensor {
+  let x = input;
+  scale.kernelSizes.forEach((kernelSize, i) => {
+    const key = `generator/scale${k}/conv${i}`;
+    const [weights, bias] = [values.get(`${key}/weights`), values.get(`${key}/bias`)];
+    if (!weights || !bias) throw new RangeError(`the generator has no parameters ${key}/weights and /bias`);
+    const name = `scale${k}_conv${i}`;
+    assignments.push({ name, tensors: () => [weights, bias], temporary: false });
+    const last = i === scale.kernelSizes.length - 1;
+    x = tf.layers.conv2d({ name, filters: scale.featureMaps[i + 1], kernelSize, padding: 'same', activation: last ? 'tanh' : 'relu' }).apply(x) as tf.SymbolicTensor;
+  });
+  return x;
+}
+
+/** Scale k's prediction from its network's output `x`: added to the coarser one (residual scales), or the last frame plus the change. */
+function scalePrediction(
+  config: Generator['config'],
+  at: { k: number; x: tf.SymbolicTensor; frames: tf.SymbolicTensor; upsampled?: tf.SymbolicTensor; previous?: tf.SymbolicTensor; coarserFrames?: tf.SymbolicTensor; channels: number },
+  assignments: Assignment[],
+): tf.SymbolicTensor {
+  const { k, x, frames, upsampled, previous } = at;
+  if (!config.predictChange) {
+    return config.residualScales && upsampled ? (tf.layers.add({ name: `scale${k}_prediction` }).apply([upsampled, x]) as tf.SymbolicTensor) : x;
+  }
+  // The last frame plus the change; with residual scales the change adds to the coarser one.
+  const lastFrame = fixedLayer(assignments, `scale${k}_last_frame`, at.channels, 1).apply(frames) as tf.SymbolicTensor;
+  let change = x;
+  if (config.residualScales && previous && at.coarserFrames) {
+    const minusCoarserLast = fixedLayer(assignments, `scale${k}_minus_coarser_last_frame`, at.channels, -1).apply(at.coarserFrames) as tf.SymbolicTensor;
+    const coarserChange = tf.layers.add({ name: `scale${k}_coarser_change` }).apply([previous, minusCoarserLast]) as tf.SymbolicTensor;
+    change = tf.layers.add({ name: `scale${k}_change` }).apply([upsample(`scale${k}_upsampled_change`, coarserChange), x]) as tf.SymbolicTensor;
+  }
+  return tf.layers.add({ name: `scale${k}_prediction` }).apply([lastFrame, change]) as tf.SymbolicTensor;
 }
