@@ -50,6 +50,13 @@ module.exports = [
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // The exported web page: plain browser scripts that index.html loads in order, sharing their
+    // top-level functions as globals (no build step).
+    files: ['apps/export/web/*.js'],
+    languageOptions: { sourceType: 'script' },
+    rules: { '@typescript-eslint/no-unused-vars': ['error', { vars: 'local', argsIgnorePattern: '^_' }] },
+  },
+  {
     // Pure libraries: computations only.
     files: ['libs/errors/**/*.ts', 'libs/random/**/*.ts', 'libs/metrics/**/*.ts', 'libs/model/**/*.ts'],
     ignores: ['**/*.spec.ts'],

@@ -12,7 +12,7 @@ function pageFiles(): [string, string][] {
   const webgpu = path.dirname(require.resolve('@tensorflow/tfjs-backend-webgpu/package.json'));
   return [
     [path.join(WEB, 'index.html'), 'index.html'],
-    [path.join(WEB, 'app.js'), 'app.js'],
+    ...['app.js', 'backend.js', 'frames.js', 'predict.js', 'view.js'].map((f): [string, string] => [path.join(WEB, f), f]),
     [path.join(tfjs, 'dist', 'tf.min.js'), 'vendor/tf.min.js'],
     [path.join(webgpu, 'dist', 'tf-backend-webgpu.min.js'), 'vendor/tf-backend-webgpu.min.js'],
     [path.join(wasm, 'dist', 'tf-backend-wasm.min.js'), 'vendor/tf-backend-wasm.min.js'],
@@ -20,7 +20,7 @@ function pageFiles(): [string, string][] {
   ];
 }
 
-/** Copy the page into `dir` (index.html, app.js, vendor/). */
+/** Copy the page into `dir` (index.html, its scripts, vendor/). */
 export async function writeWebPage(dir: string): Promise<void> {
   await fs.mkdir(path.join(dir, 'vendor'), { recursive: true });
   for (const [source, name] of pageFiles()) await fs.copyFile(source, path.join(dir, name));
