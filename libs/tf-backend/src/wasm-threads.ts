@@ -86,6 +86,34 @@ export async function startThreadedWasm(threads: number): Promise<void> {
   if (!Number.isInteger(threads) || threads < 2 || threads > MAX_WASM_THREADS) {
     throw new RangeError(`the threaded wasm backend takes 2 to ${MAX_WASM_THREADS} threads, got ${threads}`);
   }
+  const build = await threadedBuild();
+  const { wasmPackage } = build;
+  keepSingleThreadedFactory();
+  stopThreadedWasm();
+  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
+  tf.registerBackend(
+    'wasm',
+    async () => {
+      const module = await createThreadedModule(build, threads);
+      current = module;
+      wasmPackage.setThreadsCount(threads);
+      const backend = new wasmPackage.BackendWasm(module as never);
+      // The pool's threads now wait for work; they must not keep Node running.
+      for (const worker of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) worker.unref();
+      return backend;
+    },
+    2,
+  );
+  if (!(await tf.setBackend('wasm'))) throw new ThreadedWasmError('the threaded wasm backend did not start');
+  await tf.ready();
+  const running = wasmPackage.getThreadsCount();
+  if (running !== threads) {
+    throw new ThreadedWasmError(`the threaded wasm backend runs ${running} threads, ${threads} were asked for`);
+  }
+}
+
+/** The installed package's threaded build, checked: its version, its files, what its scripts export; the worker source written to a file. */
+async function threadedBuild() {
   const pkg = packageDir();
   const wasmPackage = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const version = (wasmPackage as unknown as { version_wasm?: string }).version_wasm;
@@ -109,66 +137,46 @@ export async function startThreadedWasm(threads: number): Promise<void> {
   }
   const workerFile = await writeWorkerScript(wasmWorkerContents);
   const binary = await fs.readFile(files.binary);
+  return { pkg, wasmPackage, files, factory, workerFile, binary };
+}
 
-  const createModule = async (): Promise<ThreadedModule> => {
-    let coresAsked = false;
-    let instantiationFailed: (error: unknown) => void = () => undefined;
-    const failure = new Promise<never>((_, reject) => (instantiationFailed = reject));
-    const starting = factory({
-      locateFile: (file: string) => (file.endsWith('.worker.js') ? workerFile : file.endsWith('.wasm') ? files.binary : path.join(pkg, 'wasm-out', file)),
-      // The workers `importScripts` this: a path works in Node, where tfjs passes a Blob.
-      mainScriptUrlOrBlob: files.script,
-      instantiateWasm: (imports: WasmImports, receive: (instance: unknown, module: unknown) => void) => {
-        if (typeof imports.env.emscripten_num_logical_cores !== 'function') {
-          throw new ThreadedWasmError('the threaded build no longer asks for emscripten_num_logical_cores', { file: files.script });
-        }
-        const env = {
-          ...imports.env,
-          emscripten_num_logical_cores: () => {
-            coresAsked = true;
-            return 2 * threads;
-          },
-        };
-        webAssembly.instantiate(binary, { ...imports, env }).then((result) => receive(result.instance, result.module), instantiationFailed);
-        return {};
-      },
-    });
-    const module = await Promise.race([starting, failure]);
-    if (!coresAsked || !module.PThread) throw new ThreadedWasmError('the threaded build did not start as expected', { file: files.script });
-    // What tfjs's init() attaches; BackendWasm calls these.
-    module.tfjs = {
-      init: module.cwrap('init', null, []),
-      initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
-      getThreadsCount: module.cwrap('get_threads_count', 'number', []),
-      registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
-      disposeData: module.cwrap('dispose_data', null, ['number']),
-      dispose: module.cwrap('dispose', null, []),
-    };
-    return module;
-  };
-
-  keepSingleThreadedFactory();
-  stopThreadedWasm();
-  if (tf.findBackendFactory('wasm')) tf.removeBackend('wasm');
-  tf.registerBackend(
-    'wasm',
-    async () => {
-      const module = await createModule();
-      current = module;
-      wasmPackage.setThreadsCount(threads);
-      const backend = new wasmPackage.BackendWasm(module as never);
-      // The pool's threads now wait for work; they must not keep Node running.
-      for (const worker of [...module.PThread.runningWorkers, ...module.PThread.unusedWorkers]) worker.unref();
-      return backend;
+/** The threaded module, started with paths instead of blob: URLs and answering the core count so its pool has `threads` threads. */
+async function createThreadedModule(build: Awaited<ReturnType<typeof threadedBuild>>, threads: number): Promise<ThreadedModule> {
+  const { pkg, files, factory, workerFile, binary } = build;
+  let coresAsked = false;
+  let instantiationFailed: (error: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (instantiationFailed = reject));
+  const starting = factory({
+    locateFile: (file: string) => (file.endsWith('.worker.js') ? workerFile : file.endsWith('.wasm') ? files.binary : path.join(pkg, 'wasm-out', file)),
+    // The workers `importScripts` this: a path works in Node, where tfjs passes a Blob.
+    mainScriptUrlOrBlob: files.script,
+    instantiateWasm: (imports: WasmImports, receive: (instance: unknown, module: unknown) => void) => {
+      if (typeof imports.env.emscripten_num_logical_cores !== 'function') {
+        throw new ThreadedWasmError('the threaded build no longer asks for emscripten_num_logical_cores', { file: files.script });
+      }
+      const env = {
+        ...imports.env,
+        emscripten_num_logical_cores: () => {
+          coresAsked = true;
+          return 2 * threads;
+        },
+      };
+      webAssembly.instantiate(binary, { ...imports, env }).then((result) => receive(result.instance, result.module), instantiationFailed);
+      return {};
     },
-    2,
-  );
-  if (!(await tf.setBackend('wasm'))) throw new ThreadedWasmError('the threaded wasm backend did not start');
-  await tf.ready();
-  const running = wasmPackage.getThreadsCount();
-  if (running !== threads) {
-    throw new ThreadedWasmError(`the threaded wasm backend runs ${running} threads, ${threads} were asked for`);
-  }
+  });
+  const module = await Promise.race([starting, failure]);
+  if (!coresAsked || !module.PThread) throw new ThreadedWasmError('the threaded build did not start as expected', { file: files.script });
+  // What tfjs's init() attaches; BackendWasm calls these.
+  module.tfjs = {
+    init: module.cwrap('init', null, []),
+    initWithThreadsCount: module.cwrap('init_with_threads_count', null, ['number']),
+    getThreadsCount: module.cwrap('get_threads_count', 'number', []),
+    registerTensor: module.cwrap('register_tensor', null, ['number', 'number', 'number']),
+    disposeData: module.cwrap('dispose_data', null, ['number']),
+    dispose: module.cwrap('dispose', null, []),
+  };
+  return module;
 }
 
 /** Terminate the threaded module's workers (a later `startThreadedWasm` does this itself). */
