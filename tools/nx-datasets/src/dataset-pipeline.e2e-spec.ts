@@ -130,6 +130,8 @@ describe('dataset projects through Nx', () => {
     expect(exported).toMatch(/nx run mini:export(?!.*cache)/);
     expect(JSON.parse(await fs.readFile(path.join(root, 'dist', 'mini-web', 'model', 'model.json'), 'utf8')).userDefinedMetadata.nextframe.step).toBe(2);
     expect(run('-t', 'export', '-p', 'mini')).toMatch(/nx run mini:export +\[local cache\]/);
+    // Restoring train's outputs from the cache left evaluate's report inside the run folder alone.
+    expect(await fs.readFile(path.join(root, 'runs', 'mini', 'eval', 'report.html'))).toEqual(report);
 
     // Run again: all from the cache.
     expect(tasks(run('-t', 'evaluate', '-p', 'mini'), 'mini')).toEqual(ALL_CACHED);

@@ -33,7 +33,10 @@ describe('datasetProject', () => {
     expect(t.crop.dependsOn).toEqual(['extract']);
     expect(t.train.dependsOn).toEqual(['crop']);
     expect(t.evaluate.dependsOn).toEqual(['extract', 'train']);
-    expect(t.train.outputs).toEqual(['{workspaceRoot}/runs/demo', '{workspaceRoot}/runs/demo-adversarial']);
+    // What train writes in each run folder, not the folders: evaluate's and curve's outputs live inside them.
+    expect(t.train.outputs).toEqual(
+      ['demo', 'demo-adversarial'].flatMap((r) => ['checkpoints', 'summaries', 'images', 'test', 'metrics.jsonl'].map((e) => `{workspaceRoot}/runs/${r}/${e}`)),
+    );
     expect(t.evaluate.outputs).toEqual(['{workspaceRoot}/runs/demo/eval']);
     // The learning curve: after training, on the held-out dataset's extracted test frames.
     expect(t.curve.dependsOn).toEqual(['train', { projects: ['heldout'], target: 'extract' }]);
@@ -68,7 +71,7 @@ describe('datasetProject', () => {
     expect(t.export.options.command).toBe('node apps/cli/bin/nextframe.js export -n mine --out dist/mine-web --sample data/mine/frames/test');
     expect(t.extract.dependsOn).toBeUndefined();
     expect(t.extract.inputs).toContainEqual({ runtime: 'node --require tsx/cjs tools/workspace-scripts/src/print-source-fingerprint.ts videos mine' });
-    expect(t.train.outputs).toEqual(['{workspaceRoot}/runs/mine']);
+    expect(t.train.outputs).toEqual(['checkpoints', 'summaries', 'images', 'test', 'metrics.jsonl'].map((e) => `{workspaceRoot}/runs/mine/${e}`));
     expect(t.evaluate.dependsOn).toEqual(['extract', 'train']);
   });
 

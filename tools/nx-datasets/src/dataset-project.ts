@@ -55,6 +55,14 @@ export function manifestFacts(file: string, text: string): ManifestFacts {
   };
 }
 
+/**
+ * What `nextframe train` writes in a run folder. The train target names these rather than the
+ * folder: `evaluate` and `curve` write `runs/<name>/eval` and `/curve` inside it, and restoring a
+ * cached folder whole would delete them (running mnist-heldout:evaluate after the demo took the
+ * demo's report away).
+ */
+export const TRAINING_OUTPUTS = ['checkpoints', 'summaries', 'images', 'test', 'metrics.jsonl'];
+
 /** The runs a dataset's `train` target writes. */
 export function runsOf(facts: ManifestFacts): string[] {
   return facts.fineTune ? [facts.name, `${facts.name}-adversarial`] : [facts.name];
@@ -148,7 +156,7 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
         { dependentTasksOutputFiles: '**/clips.json', transitive: true },
         { dependentTasksOutputFiles: '**/index.json', transitive: true },
       ],
-      outputs: runsOf(facts).map((r) => `{workspaceRoot}/runs/${r}`),
+      outputs: runsOf(facts).flatMap((r) => TRAINING_OUTPUTS.map((entry) => `{workspaceRoot}/runs/${r}/${entry}`)),
     });
   }
   if (has('evaluate')) {
