@@ -12,7 +12,6 @@ import { initBackend } from '@nextframe/tf-backend';
 import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
 import { recursiveTest } from './recursive-test';
 import { runTraining, TrainingDivergedError } from './run-training';
-import { meanDiscriminatorStats } from './step-report';
 import { SEED_DEFAULTS, type TrainOptions } from './train-options';
 
 const tempDir = useTempDir('train');
@@ -56,18 +55,6 @@ async function oneLineOf(promise: Promise<unknown>): Promise<string> {
   return error.oneLine();
 }
 
-describe('meanDiscriminatorStats', () => {
-  it('averages each scale over the steps', () => {
-    const mean = meanDiscriminatorStats([
-      { realMean: [0.5, 0.9], generatedMean: [0.5, 0.1], accuracy: [0.5, 1] },
-      { realMean: [0.7, 0.6], generatedMean: [0.3, 0.2], accuracy: [0.75, 0.5] },
-    ]);
-    expect(mean.realMean.map((v) => v.toFixed(6))).toEqual(['0.600000', '0.750000']);
-    expect(mean.generatedMean.map((v) => v.toFixed(6))).toEqual(['0.400000', '0.150000']);
-    expect(mean.accuracy).toEqual([0.625, 0.75]);
-  });
-});
-
 describe('runTraining', () => {
   it('writes checkpoints, TensorBoard summaries and metrics.jsonl that agree', async () => {
     const lines: string[] = [];
@@ -81,14 +68,21 @@ describe('runTraining', () => {
       /^step 1: generator [\d.]+, lp [\d.]+, gdl [\d.]+, adversarial [\d.]+, discriminator [\d.]+, psnr [\d.]+, sharpness_difference [\d.-]+; D\(real\)( [\d.]+){4}, D\(generated\)( [\d.]+){4}, D accuracy( [\d.]+){4} \([\d.]+ steps\/s\)$/,
     );
 
+    // The end of the run: the judgement of all 4 steps, mean ± standard error per scale, in the log and in metrics.jsonl.
+    expect(lines.at(-1)).toMatch(/^D accuracy over the last 4 steps( [\d.]+±[\d.]+){4} \(mean ± standard error, coarsest scale first\), D\(real\)( [\d.]+){4}, D\(generated\)( [\d.]+){4}$/);
     const jsonl = (await fs.readFile(path.join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(jsonl.map((m) => m.step)).toEqual([1, 2, 3, 4]);
+    expect(jsonl.map((m) => m.step)).toEqual([1, 2, 3, 4, 4]);
+    const end = jsonl[4];
+    for (const k of [0, 1, 2, 3]) {
+      const perStep = jsonl.slice(0, 4).map((m) => m[`discriminator/scale${k}/accuracy`]);
+      expect(end[`discriminator/scale${k}/accuracy_last_steps`]).toBeCloseTo(perStep.reduce((a, b) => a + b) / 4, 6);
+    }
     const [eventFile] = await fs.readdir(path.join(run, 'summaries'));
     const events = await readEventFile(path.join(run, 'summaries', eventFile));
     expect(events[0].fileVersion).toBe('brain.Event:2');
     const logged = events.slice(1);
-    expect(logged.map((e) => e.step)).toEqual([1, 2, 3, 4]);
-    logged.forEach((event, i) => {
+    expect(logged.map((e) => e.step)).toEqual([1, 2, 3, 4, 4]);
+    logged.slice(0, 4).forEach((event, i) => {
       const values = Object.fromEntries((event.values ?? []).map((v) => [v.tag, v.simpleValue]));
       const perScale = [0, 1, 2, 3].flatMap((k) => ['accuracy', 'generated_mean', 'real_mean'].map((what) => `discriminator/scale${k}/${what}`));
       expect(Object.keys(values).sort()).toEqual([...perScale, 'loss/adversarial', 'loss/discriminator', 'loss/gdl', 'loss/generator', 'loss/lp', 'train/psnr', 'train/sharpness_difference']);

@@ -5,7 +5,7 @@ import { clipBatchToTensor, type EpochBatch } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
 import type { DiscriminatorStats } from '@nextframe/model';
 import { saveStepImages } from './step-images';
-import { describeStep, type StepOutcome } from './step-report';
+import { describeJudgement, describeStep, judgementScalars, JUDGEMENT_WINDOW, type StepOutcome } from './step-report';
 import { batchQuality, divergedLoss, trainStep, type BatchInspector } from './train-step';
 import { record, runRecursiveTest, saveCheckpoint, type TrainingSession } from './training-session';
 import type { TrainOptions } from './train-options';
@@ -51,8 +51,9 @@ export async function trainSteps(session: TrainingSession, hooks: TrainingHooks)
     session.position = next.batchInEpoch + 1 >= perEpoch ? { epoch: next.epoch + 1, batch: 0 } : { epoch: next.epoch, batch: next.batchInEpoch + 1 };
     return clipBatchToTensor(next);
   };
-  const jobs = periodicJobs(session);
   const pinned = pinnedSteps(options);
+  const judged = new Judgements();
+  const jobs = periodicJobs(session, judged, pinned);
   try {
     let reason: TrainingResult['reason'] = 'done';
     while (session.step < options.steps) {
@@ -61,11 +62,16 @@ export async function trainSteps(session: TrainingSession, hooks: TrainingHooks)
       if (diverged !== undefined) throw divergedError(session, diverged);
       session.step += 1;
       hooks.onStep?.(session.step);
+      if (outcome.judged) judged.add(outcome.judged);
       for (const job of jobs) if (job.due(session.step)) await job.run(outcome);
       if (hooks.shouldStop?.()) {
         reason = 'stopped';
         break;
       }
+    }
+    if (judged.recent.length) {
+      session.log(describeJudgement(judged.recent));
+      await record(session, judgementScalars(judged.recent));
     }
     if (!session.saved || path.basename(session.saved) !== checkpointName(session.step)) await saveCheckpoint(session, pinned);
     return { step: session.step, reason, lastCheckpoint: session.saved };
@@ -74,26 +80,31 @@ export async function trainSteps(session: TrainingSession, hooks: TrainingHooks)
   }
 }
 
+/**
+ * The discriminator's judgements: since the last stats line (one batch of 2·B frames is too few to
+ * tell chance from learning), and of the last JUDGEMENT_WINDOW steps for the end of the run.
+ */
+class Judgements {
+  since: DiscriminatorStats[] = [];
+  recent: DiscriminatorStats[] = [];
+  add(stats: DiscriminatorStats): void {
+    this.since.push(stats);
+    this.recent.push(stats);
+    if (this.recent.length > JUDGEMENT_WINDOW) this.recent.shift();
+  }
+}
+
 /** The jobs after a step: the stats line, TensorBoard scalars and metrics.jsonl, the recursive test, checkpoints. */
-function periodicJobs(session: TrainingSession): PeriodicJob[] {
+function periodicJobs(session: TrainingSession, judged: Judgements, pinned: readonly number[]): PeriodicJob[] {
   const { options } = session;
-  const pinned = pinnedSteps(options);
   const started = Date.now();
   const startStep = session.step;
-  // The discriminator's judgement since the last stats line: one batch of 2·B frames is too few to tell chance from learning.
-  let judgedSince: DiscriminatorStats[] = [];
   return [
-    {
-      due: () => true,
-      run: (outcome) => {
-        if (outcome.judged) judgedSince.push(outcome.judged);
-      },
-    },
     {
       due: (step) => step % options.statsFreq === 0,
       run: (outcome) => {
-        session.log(describeStep(session.step, outcome, judgedSince, (session.step - startStep) / ((Date.now() - started) / 1000)));
-        judgedSince = [];
+        session.log(describeStep(session.step, outcome, judged.since, (session.step - startStep) / ((Date.now() - started) / 1000)));
+        judged.since = [];
       },
     },
     { due: (step) => step % options.summaryFreq === 0, run: (outcome) => record(session, outcome.scalars) },

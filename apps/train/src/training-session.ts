@@ -93,7 +93,7 @@ export async function runRecursiveTest(session: TrainingSession): Promise<void> 
 }
 
 /** Save a checkpoint of the session's step, then prune old ones (never a pinned step). */
-export async function saveCheckpoint(session: TrainingSession, pinned: number[]): Promise<void> {
+export async function saveCheckpoint(session: TrainingSession, pinned: readonly number[]): Promise<void> {
   const { options } = session;
   const content = await serializeCheckpoint({
     generator: session.generator,
