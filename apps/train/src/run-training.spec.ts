@@ -12,7 +12,8 @@ import { initBackend } from '@nextframe/tf-backend';
 import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
 import { recursiveTest } from './recursive-test';
 import { runTraining, TrainingDivergedError } from './run-training';
-import { SEED_DEFAULTS, type TrainOptions } from './train-options';
+import { TRAIN_DEFAULTS } from '@nextframe/manifest';
+import type { TrainOptions } from './train-options';
 
 const tempDir = useTempDir('train');
 let clipsDir: string;
@@ -31,6 +32,7 @@ beforeAll(async () => {
 
 function options(name: string, over: Partial<TrainOptions> = {}): TrainOptions {
   return {
+    ...TRAIN_DEFAULTS,
     clipsDir,
     runDir: path.join(tempDir(), 'runs', name),
     name,
@@ -38,7 +40,6 @@ function options(name: string, over: Partial<TrainOptions> = {}): TrainOptions {
     adversarial: true,
     steps: 4,
     seed: 3,
-    ...SEED_DEFAULTS,
     statsFreq: 1,
     summaryFreq: 1,
     modelSaveFreq: 2,

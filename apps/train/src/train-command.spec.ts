@@ -2,7 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseCommand } from '@nextframe/cli-kit';
+import { formatHelp, parseCommand } from '@nextframe/cli-kit';
+import { TRAIN_SETTINGS } from '@nextframe/manifest';
 import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
@@ -54,6 +55,17 @@ describe('nextframe train', () => {
     expect(() => fineTuneOptions(main, 450)).toThrow('stages.train.adversarialFineTune.fromStep 450 must be below steps 450');
     expect(() => fineTuneOptions({ ...main, adversarial: true }, 300)).toThrow('needs a non-adversarial main run');
     await expect(resolveTrainOptions(parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'maybe']))).rejects.toThrow("-a/--adversarial must be t or f, got 'maybe'");
+  });
+
+  it('has a flag for every training setting, its help the words and default of TRAIN_SETTINGS', () => {
+    const help = formatHelp(trainCommand);
+    for (const entry of Object.values(TRAIN_SETTINGS)) {
+      if (!entry.flag) continue;
+      const fallback = entry.schema.safeParse(undefined);
+      expect(help).toContain(`--${entry.flag.name}`);
+      expect(help).toContain(`${entry.schema.description} (default: ${fallback.success ? String(fallback.data) : ''})`);
+    }
+    expect(help).toMatch(/--keep-every-hours H\s+also keep the first checkpoint of every this many hours \(default: 2\)/);
   });
 
   it("takes checkpoint keeping from the manifest's stages.train, flags over it", async () => {

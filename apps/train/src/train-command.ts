@@ -1,12 +1,12 @@
 import * as path from 'node:path';
-import { BACKEND_OPTIONS, createProgress, numberOption, type Command, type ParsedCommand } from '@nextframe/cli-kit';
+import { BACKEND_OPTIONS, createProgress, numberOption, settingOptions, settingsFromFlags, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { UsageError } from '@nextframe/errors';
-import { findWorkspaceRoot, loadManifest, datasetLayout } from '@nextframe/manifest';
+import { findWorkspaceRoot, isAdversarial, loadManifest, datasetLayout, TRAIN_SETTINGS, trainSettingsSchema, type TrainSettings } from '@nextframe/manifest';
 import { PRESETS, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { checkpointFolder } from '@nextframe/checkpoints';
 import { runTraining } from './run-training';
-import { SEED_DEFAULTS, type TrainOptions } from './train-options';
+import type { TrainOptions } from './train-options';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -26,27 +26,16 @@ Configuration: flags override the manifest's stages.train, which overrides the p
     clips: { type: 'string', valueName: 'DIR', description: 'the clip store (default with --manifest: data/NAME/clips)' },
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'run name: outputs go to runs/NAME (default with --manifest: the manifest name)' },
     manifest: { type: 'string', short: 'm', valueName: 'NAME', description: 'take clips and options from data-manifests/NAME.json' },
-    preset: { type: 'string', valueName: 'NAME', description: `network preset (${Object.keys(PRESETS).join(', ')})`, defaultText: 'paper' },
-    adversarial: { type: 'string', short: 'a', valueName: 't|f', description: 'adversarial training', defaultText: 't' },
-    steps: { type: 'string', short: 's', valueName: 'N', description: 'train until N steps are done', defaultText: '500000' },
     'batch-size': { type: 'string', valueName: 'N', description: 'clips per batch', defaultText: '8' },
     history: { type: 'string', valueName: 'N', description: 'input frames (the clips must hold N + 1)', defaultText: '4' },
-    seed: { type: 'string', valueName: 'S', description: 'seeds initial weights and data order', defaultText: '0' },
+    ...settingOptions(TRAIN_SETTINGS),
     ...BACKEND_OPTIONS,
     set: { type: 'string', multiple: true, valueName: 'FIELD=VALUE', description: 'override a model/loss/optimiser field (repeatable)' },
     load_path: { type: 'string', short: 'l', aliases: ['load-path'], valueName: 'DIR', description: 'start from the weights of this checkpoint folder' },
     resume: { type: 'boolean', description: 'continue from the newest checkpoint of this run' },
     overwrite: { type: 'boolean', short: 'O', description: 'delete this run’s earlier outputs first' },
-    stats_freq: { type: 'string', aliases: ['stats-freq'], valueName: 'N', description: 'print losses every N steps', defaultText: '10' },
-    summary_freq: { type: 'string', aliases: ['summary-freq'], valueName: 'N', description: 'write TensorBoard scalars every N steps', defaultText: '100' },
-    model_save_freq: { type: 'string', aliases: ['model-save-freq'], valueName: 'N', description: 'write a checkpoint every N steps', defaultText: '10000' },
-    img_save_freq: { type: 'string', aliases: ['img-save-freq'], valueName: 'N', description: 'save input, generated and true frames of the batch every N steps', defaultText: '1000' },
-    test_freq: { type: 'string', aliases: ['test-freq'], valueName: 'N', description: 'test on --test_dir every N steps', defaultText: '5000' },
     test_dir: { type: 'string', short: 't', aliases: ['test-dir'], valueName: 'DIR', description: 'folder of test videos’ frames (default with --manifest: data/NAME/frames/test)' },
-    recursions: { type: 'string', short: 'r', valueName: 'N', description: 'frames predicted recursively in a test', defaultText: '1' },
     test_only: { type: 'boolean', short: 'T', aliases: ['test-only'], description: 'only run a test, with --resume’s newest checkpoint or --load_path' },
-    'keep-last': { type: 'string', valueName: 'N', description: 'checkpoints kept besides one per --keep-every-hours', defaultText: '3' },
-    'keep-every-hours': { type: 'string', valueName: 'H', description: 'also keep the first checkpoint of every H hours', defaultText: '2' },
     'print-config': { type: 'boolean', description: 'print the resolved configuration as JSON and exit' },
   },
   examples: [
@@ -135,47 +124,30 @@ async function trainOne(options: TrainOptions, stopRequested: () => boolean): Pr
 
 type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
-/** Flags override the manifest's stages.train, which overrides the preset. */
+/** Flags override the manifest's stages.train, which overrides the defaults (one table: TRAIN_SETTINGS). */
 export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainOptions> {
   const v = parsed.values as FlagValues;
   const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
   const where = await runPlaces(str);
-  const manifestTrain = where.manifestTrain;
-  const fromManifest = (key: string) => manifestTrain[key] as number | string | boolean | undefined;
-  const model = resolveModel(v, str, manifestTrain);
-  const adversarialText = str('adversarial') ?? String(fromManifest('adversarial') ?? 't');
-  if (!['t', 'f', 'true', 'false'].includes(adversarialText)) throw new UsageError(`-a/--adversarial must be t or f, got '${adversarialText}'`);
-  const int = (flag: string, key: string, fallback: number) =>
-    numberOption(flag, str(flag), { integer: true, min: 1 }) ?? (fromManifest(key) as number | undefined) ?? fallback;
+  const { preset, adversarial, model, ...settings } = trainSettingsSchema.parse({ ...where.manifestTrain, ...settingsFromFlags(TRAIN_SETTINGS, parsed) });
   return {
+    ...settings,
     clipsDir: path.resolve(where.clipsDir),
     runDir: path.resolve(where.runsRoot, 'runs', where.name),
     name: where.name,
-    model,
-    adversarial: adversarialText.startsWith('t'),
-    steps: int('steps', 'steps', 500000),
-    seed: numberOption('seed', str('seed'), { integer: true }) ?? (fromManifest('seed') as number | undefined) ?? 0,
-    statsFreq: int('stats_freq', 'statsFreq', SEED_DEFAULTS.statsFreq),
-    summaryFreq: int('summary_freq', 'summaryFreq', SEED_DEFAULTS.summaryFreq),
-    modelSaveFreq: int('model_save_freq', 'modelSaveFreq', SEED_DEFAULTS.modelSaveFreq),
-    imgSaveFreq: int('img_save_freq', 'imgSaveFreq', SEED_DEFAULTS.imgSaveFreq),
-    testFreq: int('test_freq', 'testFreq', SEED_DEFAULTS.testFreq),
+    model: resolveModel(v, str, preset, model),
+    adversarial: isAdversarial({ adversarial }),
     testDir: where.testDir ? path.resolve(where.testDir) : undefined,
-    recursions: int('recursions', 'recursions', SEED_DEFAULTS.recursions),
     testOnly: v.test_only === true,
-    keepLast: int('keep-last', 'keepLast', SEED_DEFAULTS.keepLast),
-    keepEveryHours:
-      numberOption('keep-every-hours', str('keep-every-hours'), { min: 0, exclusiveMin: true }) ?? (fromManifest('keepEveryHours') as number | undefined) ?? SEED_DEFAULTS.keepEveryHours,
     resume: v.resume === true,
     overwrite: v.overwrite === true,
     loadPath: str('load_path') ? path.resolve(str('load_path') as string) : undefined,
-    adversarialFineTune: manifestTrain.adversarialFineTune as TrainOptions['adversarialFineTune'],
   };
 }
 
 /** The clips, the run's name and folder root, the test frames and the manifest's stages.train: from flags, else from --manifest. */
 async function runPlaces(str: (name: string) => string | undefined) {
-  let manifestTrain: Record<string, unknown> = {};
+  let manifestTrain: Partial<TrainSettings> = {};
   let clipsDir = str('clips');
   let name = str('name');
   let runsRoot = process.cwd();
@@ -183,7 +155,7 @@ async function runPlaces(str: (name: string) => string | undefined) {
   if (str('manifest')) {
     runsRoot = findWorkspaceRoot();
     const loaded = await loadManifest(str('manifest') as string, findWorkspaceRoot());
-    manifestTrain = loaded.manifest.stages.train as Record<string, unknown>;
+    manifestTrain = loaded.manifest.stages.train;
     clipsDir ??= datasetLayout(loaded).clipsDir;
     testDir ??= path.join(datasetLayout(loaded).framesDir, 'test');
     name ??= loaded.manifest.name;
@@ -194,12 +166,11 @@ async function runPlaces(str: (name: string) => string | undefined) {
 }
 
 /** The preset, then the manifest's stages.train.model, then --batch-size, --history and each --set, checked by the model's schema. */
-function resolveModel(v: FlagValues, str: (name: string) => string | undefined, manifestTrain: Record<string, unknown>): ModelConfig {
-  const preset = str('preset') ?? (manifestTrain.preset as string | undefined) ?? 'paper';
+function resolveModel(v: FlagValues, str: (name: string) => string | undefined, preset: string, manifestModel: TrainSettings['model']): ModelConfig {
   if (!PRESETS[preset]) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')}, got '${preset}'`);
   let overrides: Partial<ModelConfig> = {};
   try {
-    overrides = parseModelOverrides(manifestTrain.model ?? {});
+    overrides = parseModelOverrides(manifestModel ?? {});
   } catch (error) {
     throw new UsageError(`${str('manifest')}: stages.train.model.${(error as Error).message}`);
   }

@@ -28,3 +28,4 @@ export {
 export { assignSplit, type SplitName } from './assign-split';
 export { findWorkspaceRoot } from './find-workspace-root';
 export { manifestJsonSchema } from './manifest-json-schema';
+export { TRAIN_DEFAULTS, TRAIN_SETTINGS, isAdversarial, trainSettingsSchema, type TrainSettings } from './train-settings';

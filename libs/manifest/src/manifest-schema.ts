@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trainSettingsSchema } from './train-settings';
 
 /**
  * A dataset manifest (`data-manifests/<name>.json`): where a dataset's videos come from, which
@@ -94,28 +95,6 @@ export const cropStageSchema = z.strictObject({
   shardSize: z.int().min(1).optional().describe('clips per Arrow file (default 10000)'),
 });
 
-export const trainStageSchema = z.strictObject({
-  preset: z.string().optional().describe('network preset: paper or small (default paper)'),
-  adversarial: z.union([z.boolean(), z.enum(['t', 'f'])]).optional().describe('adversarial training (default true)'),
-  steps: z.int().min(1).optional(),
-  seed: z.int().optional(),
-  statsFreq: z.int().min(1).optional(),
-  summaryFreq: z.int().min(1).optional(),
-  modelSaveFreq: z.int().min(1).optional(),
-  imgSaveFreq: z.int().min(1).optional(),
-  testFreq: z.int().min(1).optional(),
-  recursions: z.int().min(1).optional(),
-  keepLast: z.int().min(1).optional(),
-  keepEveryHours: z.number().positive().optional().describe('also keep the first checkpoint of every this many hours (default 2)'),
-  model: z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (see nextframe train --print-config)'),
-  adversarialFineTune: z
-    .strictObject({ fromStep: z.int().min(1).describe("the main run's checkpoint to start from (saved and kept whatever modelSaveFreq and keepLast say)") })
-    .optional()
-    .describe(
-      'after the main (non-adversarial) run, also train runs/<name>-adversarial: its generator from the main run at fromStep, a fresh discriminator, adversarially up to the same number of steps',
-    ),
-});
-
 export const evaluateStageSchema = z.strictObject({
   recursions: z.int().min(1).optional().describe('frames predicted recursively (default 4)'),
   movingThreshold: z.number().min(0).max(1).optional().describe('a pixel is moving when it changes by more than this (default 0.1)'),
@@ -141,11 +120,11 @@ export const manifestSchema = z.strictObject({
     .strictObject({
       extract: extractStageSchema.default({}),
       crop: cropStageSchema.default({}),
-      train: trainStageSchema.default({}),
+      train: trainSettingsSchema.prefault({}),
       evaluate: evaluateStageSchema.default({}),
       curve: curveStageSchema.optional().describe('a learning curve of the runs this dataset trains (nextframe curve --manifest NAME)'),
     })
-    .default({ extract: {}, crop: {}, train: {}, evaluate: {} }),
+    .prefault({}),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

@@ -10,6 +10,7 @@ import {
   loadManifest,
   manifestJsonSchema,
   parseManifest,
+  TRAIN_SETTINGS,
 } from './index';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -45,11 +46,18 @@ describe('loadManifest', () => {
     expect(manifest.sources[0]).toMatchObject({ fps: 10, sizePx: 64, digitsPerVideo: 2 });
     expect(manifest.split).toEqual({ testFraction: 0, seed: 0 });
     expect(manifest.stages.extract).toEqual({});
+    // stages.train: every setting at its default (the seed's), none left undefined but the optional ones.
+    expect(manifest.stages.train).toEqual({
+      preset: 'paper', adversarial: 't', steps: 500000, seed: 0, statsFreq: 10, summaryFreq: 100, modelSaveFreq: 10000,
+      imgSaveFreq: 1000, testFreq: 5000, recursions: 1, keepLast: 3, keepEveryHours: 2,
+    });
   });
 
   it.each([
     ['not JSON', '{ "name": "bad", ', /bad\.json: invalid JSON \(/],
     ['a misspelt field', { name: 'bad', sources: [mnist], stages: { extract: { fsp: 5 } } }, /bad\.json: stages\.extract: Unrecognized key: "fsp"/],
+    ['a misspelt training setting', { name: 'bad', sources: [mnist], stages: { train: { stats_freq: 5 } } }, /bad\.json: stages\.train: Unrecognized key: "stats_freq"/],
+    ['a bad training setting', { name: 'bad', sources: [mnist], stages: { train: { keepEveryHours: 0 } } }, /bad\.json: stages\.train\.keepEveryHours: Too small: expected number to be >0/],
     ['a wrong type', { name: 'bad', sources: [{ ...mnist, count: 'three' }] }, /bad\.json: sources\[0\]\.count: Invalid input: expected number, received string/],
     ['no sources', { name: 'bad', sources: [] }, /bad\.json: sources: Too small/],
     ['size and maxSide', { name: 'bad', sources: [mnist], stages: { extract: { size: '64x48', maxSide: 32 } } }, /give size or maxSide, not both/],
@@ -124,6 +132,18 @@ describe('manifest JSON schema', () => {
   it('is committed up to date (regenerate with tools/workspace-scripts/src/write-manifest-schema.ts)', async () => {
     const committed = JSON.parse(await fs.readFile(path.join(repoRoot, 'data-manifests', 'manifest.schema.json'), 'utf8'));
     expect(committed).toEqual(manifestJsonSchema());
+  });
+
+  it('describes every training setting once, with its default: the same words as the train command\'s help', () => {
+    const train = (manifestJsonSchema() as { properties: { stages: { properties: { train: { properties: Record<string, { description?: string; default?: unknown }> } } } } })
+      .properties.stages.properties.train.properties;
+    expect(Object.keys(train)).toEqual(Object.keys(TRAIN_SETTINGS));
+    for (const [key, entry] of Object.entries(TRAIN_SETTINGS)) {
+      expect(train[key].description).toBe(entry.schema.description);
+      expect(train[key].description?.length).toBeGreaterThan(10);
+    }
+    expect(train.statsFreq.default).toBe(10);
+    expect(train.keepEveryHours.default).toBe(2);
   });
 
   it('validates every committed manifest', async () => {
