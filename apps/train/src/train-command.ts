@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { BACKEND_OPTIONS, createProgress, numberOption, settingOptions, settingsFromFlags, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { UsageError } from '@nextframe/errors';
 import { findWorkspaceRoot, isAdversarial, loadManifest, datasetLayout, TRAIN_SETTINGS, trainSettingsSchema, type TrainSettings } from '@nextframe/manifest';
-import { PRESETS, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
+import { PRESETS, describeModelFields, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { checkpointFolder } from '@nextframe/checkpoints';
 import { runTraining } from './run-training';
@@ -21,7 +21,7 @@ from the newest checkpoint with the same step, optimiser state and data order.
 
 Configuration: flags override the manifest's stages.train, which overrides the preset;
 --set FIELD=VALUE overrides any model, loss or optimiser field (e.g. --set adversarialWeight=0.1,
---set residualScales=false); --print-config shows the result.`,
+--set residualScales=false); --print-config shows the result, --describe-model every field.`,
   options: {
     clips: { type: 'string', valueName: 'DIR', description: 'the clip store (default with --manifest: data/NAME/clips)' },
     name: { type: 'string', short: 'n', valueName: 'NAME', description: 'run name: outputs go to runs/NAME (default with --manifest: the manifest name)' },
@@ -37,6 +37,7 @@ Configuration: flags override the manifest's stages.train, which overrides the p
     test_dir: { type: 'string', short: 't', aliases: ['test-dir'], valueName: 'DIR', description: 'folder of test videos’ frames (default with --manifest: data/NAME/frames/test)' },
     test_only: { type: 'boolean', short: 'T', aliases: ['test-only'], description: 'only run a test, with --resume’s newest checkpoint or --load_path' },
     'print-config': { type: 'boolean', description: 'print the resolved configuration as JSON and exit' },
+    'describe-model': { type: 'boolean', description: 'print every model, loss and optimiser field (what --set takes) with its resolved value and what it does, and exit' },
   },
   examples: [
     'nextframe train --clips data/mine/clips -n mine -a t --preset paper',
@@ -48,6 +49,10 @@ Configuration: flags override the manifest's stages.train, which overrides the p
 
 async function runTrain(parsed: ParsedCommand): Promise<number> {
   const options = await resolveTrainOptions(parsed);
+  if (parsed.values['describe-model'] === true) {
+    process.stdout.write(`${describeModelFields(options.model)}\n`);
+    return 0;
+  }
   if (parsed.values['print-config'] === true) {
     process.stdout.write(`${JSON.stringify(options, null, 2)}\n`);
     return 0;

@@ -21,7 +21,7 @@ describe('settingOptions', () => {
       mode: { type: 'string', description: 'on or off', valueName: 't|f', short: 'm', defaultText: 't' },
       shape: { type: 'string', description: 'no default', valueName: 'NAME' },
     });
-    expect(formatHelp(spec)).toMatch(/  --learning_rate, --learning-rate R\s+a rate \(default: 0.5\)/);
+    expect(formatHelp(spec)).toMatch(/ {2}--learning_rate, --learning-rate R\s+a rate \(default: 0.5\)/);
   });
 
   it('reads defaults from the schemas', () => {

@@ -6,6 +6,7 @@ export { PAPER_PRESET, PRESETS, SPEC_PRESET, TRAINING_THAT_LEARNS, SMALL_PRESET,
 export {
   DOWNSAMPLINGS,
   INITIALIZATIONS,
+  modelConfigSchema,
   scaleSize,
   type DiscriminatorScaleConfig,
   type Downsampling,
@@ -15,7 +16,7 @@ export {
 } from './model-config';
 export {
   describeConfigIssue,
-  modelConfigSchema,
+  describeModelFields,
   parseModelConfig,
   parseModelField,
   parseModelOverrides,

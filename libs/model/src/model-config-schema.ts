@@ -1,63 +1,5 @@
 import { z } from 'zod';
-import type { ModelConfig } from './model-config';
-import { DISCRIMINATOR_CLIP_GRADIENTS, DISCRIMINATOR_OPTIMIZERS, DOWNSAMPLINGS, FLOW_WARPS, INITIALIZATIONS, LOSS_REDUCTIONS, SPLAT_COVERAGES } from './model-options';
-
-const positive = z.number().positive();
-const nonNegative = z.number().min(0);
-const sizes = z.array(z.int().min(1)).min(1);
-
-/**
- * `ModelConfig` as a schema: the one check of `--set`, a manifest's `stages.train.model` and a
- * checkpoint's `checkpoint.json`, so a bad value is a one-line error naming the field instead of
- * a TensorFlow.js internal error half-way into a run.
- */
-export const modelConfigSchema = z.strictObject({
-  preset: z.string().min(1),
-  historyLength: z.int().min(1).max(32),
-  patchSizePx: z.int().min(8).max(4096),
-  generator: z.array(z.strictObject({ featureMaps: sizes, kernelSizes: z.array(z.int().min(1).max(31)).min(1) })).min(1),
-  discriminator: z.array(z.strictObject({ featureMaps: sizes, kernelSizes: z.array(z.int().min(1).max(31)).min(1), fullyConnected: sizes })).min(1),
-  residualScales: z.boolean(),
-  conditionalDiscriminator: z.boolean(),
-  lpWeight: nonNegative,
-  lpExponent: positive,
-  gdlWeight: nonNegative,
-  gdlExponent: positive,
-  adversarialWeight: nonNegative,
-  lossReduction: z.enum(LOSS_REDUCTIONS),
-  generatorLearningRate: positive,
-  generatorLearningRateSchedule: z.array(z.strictObject({ fromStep: z.int().min(0), learningRate: positive })).optional(),
-  discriminatorLearningRate: positive,
-  discriminatorOptimizer: z.enum(DISCRIMINATOR_OPTIMIZERS),
-  discriminatorClip: z
-    .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
-    .refine(([low, high]) => low < high, 'needs [low, high] with low < high'),
-  discriminatorClipGradient: z.enum(DISCRIMINATOR_CLIP_GRADIENTS),
-  discriminatorLeak: z.number().min(0).max(1),
-  rolloutSteps: z.int().min(1).max(16),
-  initialization: z.enum(INITIALIZATIONS),
-  initStdDev: positive,
-  initBias: z.number(),
-  downsampling: z.enum(DOWNSAMPLINGS),
-  predictChange: z.boolean(),
-  changeScale: z.number().min(0.5).max(4),
-  flowPx: z.number().min(0).max(16),
-  flowWarp: z.enum(FLOW_WARPS),
-  splatCoverage: z.enum(SPLAT_COVERAGES),
-  priorFlowSpan: z.int().min(0).max(15),
-  priorFlowRadiusPx: z.int().min(1).max(16),
-  priorFlowWindowPx: z.int().min(1).max(31).refine((n) => n % 2 === 1, 'must be odd'),
-  priorFlowSmoothPx: z.int().min(0).max(31),
-  priorFlowInput: z.boolean(),
-  moveBlurPx: z.number().min(0).max(8),
-  priorGate: z.boolean(),
-  priorConfidence: z.boolean(),
-  generatorAverageDecay: z.number().min(0).lt(1),
-  clipFeedback: z.boolean(),
-  freeOvershoot: z.boolean(),
-  discriminatorOutputStdDev: z.number().min(0).max(1),
-  batchSize: z.int().min(1).max(4096),
-});
+import { modelConfigSchema, type ModelConfig } from './model-config';
 
 export type ModelConfigField = keyof typeof modelConfigSchema.shape;
 
@@ -97,4 +39,28 @@ export function parseModelOverrides(value: unknown): Partial<ModelConfig> {
   const result = modelConfigSchema.partial().safeParse(value);
   if (!result.success) throw new RangeError(describeConfigIssue(result.error));
   return result.data as Partial<ModelConfig>;
+}
+
+/**
+ * Every model field with its value in `config` and its description, for `nextframe train
+ * --describe-model`: `lpExponent = 2\n    p of the Lp loss (spec: 2).`
+ */
+export function describeModelFields(config: ModelConfig): string {
+  return Object.entries(modelConfigSchema.shape)
+    .map(([field, schema]) => `${field} = ${JSON.stringify((config as Record<string, unknown>)[field]) ?? '(unset)'}\n${wrapText((schema as z.ZodType).description ?? '', 100, '    ')}`)
+    .join('\n');
+}
+
+/** Words wrapped to lines of at most `width` characters, each starting with `indent`. */
+export function wrapText(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
 }
