@@ -6,7 +6,7 @@ import { useTempDir } from '@nextframe/files/testing';
 import { resolveFfprobe } from '@nextframe/media';
 import { tinyCheckpoint } from '@nextframe/model/testing';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { clipStarts, evaluateRun } from './evaluate-run';
+import { evaluateRun } from './evaluate-run';
 import { reportHtml } from './report-html';
 import { summaryTable } from './summary-table';
 
@@ -105,14 +105,6 @@ describe('evaluateRun (issue #6, in progress)', () => {
     }
     expect(report.summary.copyLast.psnr[0].count).toBe(3);
     expect((await fs.readdir(path.join(outDir, 'clips'))).sort()).toEqual(['v-f1', 'v-f1.gif', 'v-f1.png', 'v-f4', 'v-f4.gif', 'v-f4.png', 'v-f7', 'v-f7.gif', 'v-f7.png']);
-  });
-
-  it('spreads clip starts evenly over a video, each once', () => {
-    expect(clipStarts(6, 3)).toEqual([0, 3, 6]);
-    expect(clipStarts(10, 4)).toEqual([0, 3, 7, 10]);
-    expect(clipStarts(1, 3)).toEqual([0, 1]);
-    expect(clipStarts(0, 5)).toEqual([0]);
-    expect(clipStarts(10, 1)).toEqual([0]);
   });
 
   it('names a test folder without long enough videos', async () => {

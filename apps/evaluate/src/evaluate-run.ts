@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { listFrameFolders } from '@nextframe/data';
+import { listTestClips, predictAndScore, readClipFrames, summarizeClips } from '@nextframe/evaluation';
 import { NextframeError } from '@nextframe/errors';
 import { writeFileAtomic } from '@nextframe/files';
-import { readImageRgb, resolveFfmpeg, writeImageRgb, type RgbImage } from '@nextframe/media';
-import { BASELINES, fromBytes, nearBlankSteps, scoreRecursion, summarizeMethod, type BaselineName, type FrameMetrics, type MetricSeries } from '@nextframe/metrics';
-import { createGenerator, predictRecursively, restoreCheckpoint, type CheckpointContent } from '@nextframe/model';
+import { resolveFfmpeg, writeImageRgb, type RgbImage } from '@nextframe/media';
+import { BASELINES, nearBlankSteps, type BaselineName, type FrameMetrics, type MetricSeries } from '@nextframe/metrics';
+import { generatorFromCheckpoint, type CheckpointContent, type Generator } from '@nextframe/model';
 import { writeClipGif } from './clip-gif';
 import { writeStrip } from './strip-image';
 
@@ -57,57 +57,32 @@ export interface EvaluationReport {
 export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationReport> {
   const config = options.checkpoint.manifest.config;
   const history = config.historyLength;
-  const videos = (await listFrameFolders(options.testDir)).filter((v) => v.files.length >= history + options.recursions);
-  if (videos.length === 0) {
+  const clips = await listTestClips(options.testDir, history + options.recursions, options.clipsPerVideo ?? 1);
+  if (clips.length === 0) {
     throw new NextframeError(`no test video has ${history + options.recursions} frames (history ${history} + ${options.recursions} recursions)`, {
       file: options.testDir,
     });
   }
   const ffmpeg = resolveFfmpeg().path;
-  const generator = createGenerator(config, 0);
-  await restoreCheckpoint(options.checkpoint, { generator });
-  const other = options.compare ? createGenerator(options.compare.checkpoint.manifest.config, 0) : undefined;
-  if (other && options.compare) await restoreCheckpoint(options.compare.checkpoint, { generator: other });
+  const generators: Record<string, Generator> = { model: await generatorFromCheckpoint(options.checkpoint) };
+  if (options.compare) generators.compare = await generatorFromCheckpoint(options.compare.checkpoint);
   const clipReports: EvaluationReport['clips'] = [];
-  const length = history + options.recursions;
-  const clips = videos.flatMap((video) => clipStarts(video.files.length - length, options.clipsPerVideo ?? 1).map((start, _j, all) => ({ video, start, name: all.length === 1 && start === 0 ? video.name : `${video.name}-f${start + 1}` })));
+  const perClip = Object.keys(generators).length * options.recursions;
   try {
-    for (const [i, { video, start, name }] of clips.entries()) {
-      const frames = await readClipFrames(video.files.slice(start, start + length));
-      const inputs = frames.slice(0, history);
-      const truth = frames.slice(history);
-      const models = other ? 2 : 1;
-      const perClip = models * options.recursions;
-      const tick = (offset: number) => (n: number) => options.onProgress?.(i * perClip + offset + n, clips.length * perClip, name);
-      const predictions = predictRecursively(generator, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(0) });
-      const compared = other ? predictRecursively(other, inputs, options.recursions, { tileSize: options.tileSize, onFrame: tick(options.recursions) }) : undefined;
-      const steps = scoreRecursion({
-        inputs: inputs.map((f) => fromBytes(f)),
-        truth: truth.map((f) => fromBytes(f)),
-        predictions: { model: predictions.map((f) => fromBytes(f)), ...(compared ? { compare: compared.map((f) => fromBytes(f)) } : {}) },
-        movingThreshold: options.movingThreshold,
-      }) as StepMetrics[];
-      const strip = path.join('clips', `${name}.png`);
-      const gif = path.join('clips', `${name}.gif`);
-      if (options.pictures !== false) await writeClipPictures(options.outDir, name, ffmpeg, { inputs, predictions, truth });
-      clipReports.push({ name, video: video.name, start, width: frames[0].width, height: frames[0].height, strip, gif, steps });
+    for (const [i, clip] of clips.entries()) {
+      const frames = await readClipFrames(clip.files);
+      const onFrame = (done: number) => options.onProgress?.(i * perClip + done, clips.length * perClip, clip.name);
+      const scored = predictAndScore({ generators, frames, tileSize: options.tileSize, movingThreshold: options.movingThreshold, onFrame });
+      const strip = path.join('clips', `${clip.name}.png`);
+      const gif = path.join('clips', `${clip.name}.gif`);
+      if (options.pictures !== false) await writeClipPictures(options.outDir, clip.name, ffmpeg, { inputs: scored.inputs, predictions: scored.predictions.model, truth: scored.truth });
+      const { name, video, start } = clip;
+      clipReports.push({ name, video, start, width: frames[0].width, height: frames[0].height, strip, gif, steps: scored.steps as StepMetrics[] });
     }
   } finally {
-    generator.dispose();
-    other?.dispose();
+    Object.values(generators).forEach((g) => g.dispose());
   }
   return writeReport(options, history, clipReports);
-}
-
-/** A clip's frames as 8-bit RGB, all of the first one's size (else one line naming the odd file). */
-async function readClipFrames(files: string[]): Promise<RgbImage[]> {
-  const frames: RgbImage[] = await Promise.all(files.map((f) => readImageRgb(f)));
-  frames.forEach((frame, j) => {
-    if (frame.width !== frames[0].width || frame.height !== frames[0].height) {
-      throw new NextframeError(`frame is ${frame.width}x${frame.height} but the video's first frame is ${frames[0].width}x${frames[0].height}`, { file: files[j] });
-    }
-  });
-  return frames;
 }
 
 /** `clips/<name>.png` (inputs | predictions | truth), `clips/<name>.gif` and `clips/<name>/pred_<k>.png`. */
@@ -120,9 +95,8 @@ async function writeClipPictures(outDir: string, name: string, ffmpeg: string, f
 
 /** The summaries over clips per method, and `metrics.json`. */
 async function writeReport(options: EvaluateOptions, history: number, clipReports: EvaluationReport['clips']): Promise<EvaluationReport> {
-  const perClip = clipReports.map((c) => c.steps as unknown as Record<string, FrameMetrics>[]);
   const methods: Method[] = ['model', ...BASELINES, ...(options.compare ? (['compare'] as const) : [])];
-  const summary = Object.fromEntries(methods.map((m) => [m, summarizeMethod(perClip, m)])) as EvaluationReport['summary'];
+  const summary = summarizeClips(clipReports.map((c) => c.steps as unknown as Record<string, FrameMetrics>[]), methods) as EvaluationReport['summary'];
   const report: EvaluationReport = {
     recursions: options.recursions,
     historyLength: history,
@@ -136,10 +110,4 @@ async function writeReport(options: EvaluateOptions, history: number, clipReport
   const json = JSON.stringify(report, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), 2);
   await writeFileAtomic(path.join(options.outDir, 'metrics.json'), `${json}\n`);
   return report;
-}
-
-/** `count` start frames spread evenly over 0…`last` (fewer when the video is short), each once. */
-export function clipStarts(last: number, count: number): number[] {
-  if (count <= 1 || last <= 0) return [0];
-  return [...new Set(Array.from({ length: count }, (_, j) => Math.round((j * last) / (count - 1))))];
 }

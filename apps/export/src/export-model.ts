@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { createGenerator, generatorLayersModel, restoreCheckpoint, type CheckpointContent, type ModelConfig } from '@nextframe/model';
+import { generatorFromCheckpoint, generatorLayersModel, type CheckpointContent, type ModelConfig } from '@nextframe/model';
 import { generatorBundle } from './generator-bundle';
 
 /** What `model.json`'s `userDefinedMetadata.nextframe` tells a user of the exported model. */
@@ -41,7 +41,7 @@ export function exportsAsLayers(config: ModelConfig): boolean {
  */
 export async function exportedModelFiles(checkpoint: CheckpointContent, run?: string): Promise<ExportedModelFiles> {
   const config = checkpoint.manifest.config;
-  const generator = createGenerator(config, checkpoint.manifest.seed);
+  const generator = await generatorFromCheckpoint(checkpoint);
   let model: tf.LayersModel | undefined;
   const metadata: ExportedModelMetadata = {
     historyLength: config.historyLength,
@@ -53,7 +53,6 @@ export async function exportedModelFiles(checkpoint: CheckpointContent, run?: st
     config,
   };
   try {
-    await restoreCheckpoint(checkpoint, { generator });
     if (!exportsAsLayers(config)) {
       const { data, specs } = await tf.io.encodeWeights(generator.parameters.map((p) => ({ name: p.key, tensor: p.variable })));
       const json = { format: 'nextframe-generator', convertedBy: 'nextframe export', weightsManifest: [{ paths: ['weights.bin'], weights: specs }], userDefinedMetadata: { nextframe: metadata } };

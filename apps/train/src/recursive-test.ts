@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { listFrameFolders } from '@nextframe/data';
-import { readImageRgb, writeImageRgb } from '@nextframe/media';
-import { fromBytes, nearBlankSteps, scoreRecursion, summarizeMethod, type MetricSeries } from '@nextframe/metrics';
-import { predictRecursively, type Generator } from '@nextframe/model';
+import { listTestClips, predictAndScore, readClipFrames, summarizeClips } from '@nextframe/evaluation';
+import { writeImageRgb } from '@nextframe/media';
+import { nearBlankSteps, type MetricSeries } from '@nextframe/metrics';
+import type { Generator } from '@nextframe/model';
 
 export interface RecursiveTestResult {
   /** Per method (`model`, `copyLast`, `blank`, `meanOfInputs`), per metric: summaries over test videos per recursion step. */
@@ -15,32 +15,24 @@ export interface RecursiveTestResult {
 /**
  * The seed's test: for each test video, feed its first `historyLength` true frames at full size,
  * predict `recursions` frames recursively (each prediction replaces the oldest input), and compare
- * with the true frames — the model and every baseline, through the same scoring as `nextframe
- * evaluate`. Predictions are saved as `imagesDir/<video>/pred_<k>.png` next to `true_<k>.png`.
+ * with the true frames — the model and every baseline, through evaluate's own core
+ * (@nextframe/evaluation), one clip per video from its first frame. Predictions are saved as `imagesDir/<video>/pred_<k>.png` next to `true_<k>.png`.
  */
 export async function recursiveTest(args: { generator: Generator; testDir: string; recursions: number; imagesDir?: string }): Promise<RecursiveTestResult> {
-  const history = args.generator.config.historyLength;
-  const videos = (await listFrameFolders(args.testDir)).filter((v) => v.files.length >= history + args.recursions);
-  const clips = [];
-  for (const video of videos) {
-    const frames = await Promise.all(video.files.slice(0, history + args.recursions).map((f) => readImageRgb(f)));
-    const predictions = predictRecursively(args.generator, frames.slice(0, history), args.recursions);
-    const truth = frames.slice(history);
-    clips.push(scoreRecursion({ inputs: frames.slice(0, history).map((f) => fromBytes(f)), truth: truth.map((f) => fromBytes(f)), predictions: { model: predictions.map((f) => fromBytes(f)) } }));
+  const clips = await listTestClips(args.testDir, args.generator.config.historyLength + args.recursions);
+  const steps = [];
+  for (const clip of clips) {
+    const scored = predictAndScore({ generators: { model: args.generator }, frames: await readClipFrames(clip.files) });
+    steps.push(scored.steps);
     if (args.imagesDir) {
-      for (const [k, pred] of predictions.entries()) {
-        await writeImageRgb(path.join(args.imagesDir, video.name, `pred_${k + 1}.png`), pred);
-        await writeImageRgb(path.join(args.imagesDir, video.name, `true_${k + 1}.png`), truth[k]);
+      for (const [k, pred] of scored.predictions.model.entries()) {
+        await writeImageRgb(path.join(args.imagesDir, clip.video, `pred_${k + 1}.png`), pred);
+        await writeImageRgb(path.join(args.imagesDir, clip.video, `true_${k + 1}.png`), scored.truth[k]);
       }
     }
   }
-  const summary = {
-    model: summarizeMethod(clips, 'model'),
-    copyLast: summarizeMethod(clips, 'copyLast'),
-    blank: summarizeMethod(clips, 'blank'),
-    meanOfInputs: summarizeMethod(clips, 'meanOfInputs'),
-  };
-  return { summary, nearBlank: nearBlankSteps(summary.model.psnr, summary.blank.psnr), videos: videos.length };
+  const summary = summarizeClips(steps, ['model', 'copyLast', 'blank', 'meanOfInputs'] as const);
+  return { summary, nearBlank: nearBlankSteps(summary.model.psnr, summary.blank.psnr), videos: clips.length };
 }
 
 /** TensorBoard / metrics.jsonl scalars of a recursive test. */

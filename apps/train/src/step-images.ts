@@ -1,13 +1,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeImageRgb } from '@nextframe/media';
-
-/** A `[H, W, 3]` tensor in [-1, 1] as 8-bit RGB. */
-export function toRgbBytes(image: tf.Tensor3D): { data: Uint8Array; width: number; height: number } {
-  const [height, width] = image.shape;
-  const data = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(image, 1), 127.5)), 0, 255)).dataSync();
-  return { data: Uint8Array.from(data), width, height };
-}
+import { tensorToFrame } from '@nextframe/model';
 
 /**
  * The seed's image dumps: for each clip of a batch, its input frames and, per scale, the generated
@@ -20,14 +14,14 @@ export async function saveStepImages(dir: string, history: tf.Tensor4D, predicti
     const clipDir = path.join(dir, `clip_${i}`);
     for (let t = 0; t < channels / 3; t++) {
       const frame = tf.tidy(() => tf.slice(history, [i, 0, 0, 3 * t], [1, -1, -1, 3]).squeeze([0]) as tf.Tensor3D);
-      await writeImageRgb(path.join(clipDir, `input_${t}.png`), toRgbBytes(frame));
+      await writeImageRgb(path.join(clipDir, `input_${t}.png`), tensorToFrame(frame));
       frame.dispose();
       written++;
     }
     for (let k = 0; k < predictions.length; k++) {
       for (const [label, source] of [['generated', predictions[k]], ['true', targets[k]]] as const) {
         const frame = tf.tidy(() => tf.slice(source, [i, 0, 0, 0], [1, -1, -1, 3]).squeeze([0]) as tf.Tensor3D);
-        await writeImageRgb(path.join(clipDir, `scale_${k}_${label}.png`), toRgbBytes(frame));
+        await writeImageRgb(path.join(clipDir, `scale_${k}_${label}.png`), tensorToFrame(frame));
         frame.dispose();
         written++;
       }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { Discriminator } from './discriminator';
 import { parseStoredModelConfig } from './model-config-schema';
-import type { Generator } from './generator';
+import { createGenerator, type Generator } from './generator';
 import type { ModelConfig } from './model-config';
 import type { Optimizers } from './training-steps';
 import type { WeightAverage } from './weight-average';
@@ -220,4 +220,16 @@ function parseTrainerState(value: unknown): TrainerState {
   }
   const { testDir, ...rest } = parsed.data;
   return testDir === undefined ? rest : { ...rest, testDir };
+}
+
+/** The generator a checkpoint predicts with (its weight average when it has one), built from its config: what evaluate, export and the curve load. The caller disposes it. */
+export async function generatorFromCheckpoint(content: CheckpointContent): Promise<Generator> {
+  const generator = createGenerator(content.manifest.config, content.manifest.seed);
+  try {
+    await restoreCheckpoint(content, { generator });
+  } catch (error) {
+    generator.dispose();
+    throw error;
+  }
+  return generator;
 }

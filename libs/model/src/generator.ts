@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { scaleSize, type ModelConfig } from './model-config';
 import { velocityFlow } from './block-match';
 import { downsample } from './downsample';
+import { cropTo, padToMultiple } from './frame-io';
 import { initLayer, type Parameter } from './parameters';
 import { splatCovered } from './splat';
 import { blurMoving } from './move-blur';
@@ -52,12 +53,8 @@ export function createGenerator(config: ModelConfig, seed: number): Generator {
   const predict = (history: tf.Tensor4D): tf.Tensor4D =>
     tf.tidy(() => {
       const [, height, width] = history.shape;
-      const padH = (multiple - (height % multiple)) % multiple;
-      const padW = (multiple - (width % multiple)) % multiple;
-      const padded = padH || padW ? tf.mirrorPad(history, [[0, 0], [0, padH], [0, padW], [0, 0]], padH < height && padW < width ? 'reflect' : 'symmetric') : history;
-      const scalesOut = predictScales(padded, { releaseEarly: true });
-      const finest = scalesOut[scalesOut.length - 1];
-      return padH || padW ? tf.slice(finest, [0, 0, 0, 0], [-1, height, width, 3]) : finest;
+      const scalesOut = predictScales(padToMultiple(history, multiple), { releaseEarly: true });
+      return cropTo(scalesOut[scalesOut.length - 1], height, width);
     });
   return {
     config,

@@ -44,7 +44,6 @@ export {
   scheduleLearningRate,
   generatorStep,
   prepareBatch,
-  feedBack,
   type DiscriminatorStats,
   type GeneratorStepResult,
   type Optimizers,
@@ -56,6 +55,7 @@ export {
   checkpointFiles,
   parseCheckpointManifest,
   checkpointFromFiles,
+  generatorFromCheckpoint,
   restoreCheckpoint,
   serializeCheckpoint,
   type CheckpointContent,
@@ -68,6 +68,6 @@ export {
   generatorReach,
   predictFrame,
   predictRecursively,
-  type Frame8,
   type TilingOptions,
 } from './predict-recursively';
+export { PIXEL_HALF_RANGE, cropTo, feedBack, feedBackFrame, frameToTensor, padToMultiple, tensorToFrame, type Frame8 } from './frame-io';

@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { cropTo, feedBackFrame, frameToTensor, padToMultiple, tensorToFrame, type Frame8 } from './frame-io';
 import type { Generator } from './generator';
 import type { ModelConfig } from './model-config';
 
-/** An 8-bit RGB frame, row-major, 3 bytes a pixel (structurally `@nextframe/media`'s RgbImage). */
-export interface Frame8 {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
+export type { Frame8 } from './frame-io';
 
 /** Default side (px) of the part of a large frame predicted at once; 0 predicts every frame whole. */
 export const DEFAULT_TILE_SIZE = 256;
@@ -54,10 +50,8 @@ export function predictFrame(generator: Generator, history: tf.Tensor3D, options
     return tf.tidy(() => tf.squeeze(generator.predict(tf.expandDims(history, 0) as tf.Tensor4D), [0]) as tf.Tensor3D);
   }
   return tf.tidy(() => {
-    // The same padding as generator.predict: reflect to a multiple of the coarsest stride.
-    const padH = roundUp(height) - height;
-    const padW = roundUp(width) - width;
-    const padded = padH || padW ? tf.mirrorPad(history, [[0, padH], [0, padW], [0, 0]], padH < height && padW < width ? 'reflect' : 'symmetric') : history;
+    // The same padding as generator.predict: mirrored to a multiple of the coarsest stride.
+    const padded = padToMultiple(history, multiple);
     const [paddedH, paddedW] = padded.shape;
     const rows: tf.Tensor3D[] = [];
     for (let y = 0; y < paddedH; y += tile) {
@@ -78,8 +72,7 @@ export function predictFrame(generator: Generator, history: tf.Tensor3D, options
       }
       rows.push(tf.concat(row, 1));
     }
-    const whole = tf.concat(rows, 0);
-    return padH || padW ? tf.slice(whole, [0, 0, 0], [height, width, 3]) : whole;
+    return cropTo(tf.concat(rows, 0), height, width);
   });
 }
 
@@ -100,19 +93,16 @@ export function predictRecursively(
   const { width, height } = history[0];
   const odd = history.findIndex((f) => f.width !== width || f.height !== height || f.data.length !== width * height * 3);
   if (odd >= 0) throw new RangeError(`predictRecursively: history frame ${odd} is not ${width}x${height} RGB like frame 0`);
-  let inputs = history.map((f) => tf.tidy(() => tf.sub(tf.div(tf.tensor3d(f.data, [height, width, 3], 'float32'), 127.5), 1) as tf.Tensor3D));
+  let inputs = history.map((f) => frameToTensor(f));
   const out: Frame8[] = [];
   try {
     for (let k = 0; k < recursions; k++) {
       const stacked = tf.concat(inputs, 2);
       const predicted = predictFrame(generator, stacked, options);
       stacked.dispose();
-      const quantized = tf.tidy(() => tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(predicted, 1), 127.5)), 0, 255), 'int32'));
-      const bytes = Uint8Array.from(quantized.dataSync());
-      quantized.dispose();
-      out.push({ data: bytes, width, height });
+      out.push(tensorToFrame(predicted));
       tf.dispose(inputs[0]);
-      const fedBack = generator.config.clipFeedback ? tf.tidy(() => tf.clipByValue(predicted, -1, 1)) : predicted;
+      const fedBack = tf.tidy(() => feedBackFrame(predicted, generator.config.clipFeedback));
       if (fedBack !== predicted) predicted.dispose();
       inputs = [...inputs.slice(1), fedBack];
       options.onFrame?.(k + 1, recursions);

@@ -3,6 +3,7 @@ import { adversarialLoss, discriminatorLoss } from './adversarial-loss';
 import type { Discriminator } from './discriminator';
 import type { Generator } from './generator';
 import { downsample } from './downsample';
+import { feedBack } from './frame-io';
 import { generatorLoss } from './generator-loss';
 import { gradientDifferenceLoss } from './gradient-difference-loss';
 import { lpLoss, releaseOvershoot } from './lp-loss';
@@ -182,13 +183,6 @@ export function generatorStep(
   };
   tf.dispose([cost as tf.Scalar, ...Object.values(kept)]);
   return result;
-}
-
-/** The history for the next recursion step: drop the oldest frame, append `frame` (clipped to [-1, 1] with `clip`). */
-export function feedBack(history: tf.Tensor4D, frame: tf.Tensor4D, clip: boolean): tf.Tensor4D {
-  const [b, h, w, c] = history.shape;
-  const fed = clip ? tf.clipByValue(frame, -1, 1) : frame;
-  return tf.concat([tf.slice(history, [0, 0, 0, 3], [b, h, w, c - 3]), fed], 3);
 }
 
 /** The generator learning rate at `step`, from the schedule when there is one. */

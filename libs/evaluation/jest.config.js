@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'evaluation',
+  preset: '../../jest.preset.js',
+};

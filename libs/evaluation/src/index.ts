@@ -1,0 +1,1 @@
+export { clipStarts, listTestClips, predictAndScore, readClipFrames, summarizeClips, type ScoredClip, type TestClip } from './recursive-evaluation';
