@@ -30,6 +30,20 @@ module.exports = [
     },
   },
   {
+    // The CLI imports every stage app's command (apps/cli/src/commands.ts), so Nx's graph has
+    // them as its dependencies; no other project may import an app.
+    files: ['apps/cli/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: ['@nextframe/extract-frames', '@nextframe/crop-clips', '@nextframe/train', '@nextframe/evaluate', '@nextframe/export'],
+          depConstraints: [{ sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:app'] }],
+        },
+      ],
+    },
+  },
+  {
     // Tests of pure libraries may start a TensorFlow.js backend (tf-backend) to run on.
     files: ['libs/**/*.spec.ts'],
     rules: {

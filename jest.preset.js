@@ -13,6 +13,9 @@ module.exports = {
   },
   moduleNameMapper: {
     '^@nextframe/([a-z-]+)/testing$': path.join(root, 'libs/$1/src/testing.ts'),
+    '^@nextframe/manifest/run-layout$': path.join(root, 'libs/manifest/src/run-layout.ts'),
+    // The stage apps, which only the CLI imports (apps/cli/src/commands.ts).
+    '^@nextframe/(extract-frames|crop-clips|train|evaluate|export)$': path.join(root, 'apps/$1/src/index.ts'),
     '^@nextframe/([a-z-]+)$': path.join(root, 'libs/$1/src/index.ts'),
   },
   // Real ffmpeg and sharp work takes seconds, not milliseconds.

@@ -3,7 +3,7 @@ import { BACKEND_OPTIONS, createProgress, numberOption, stringValues, type Comma
 import { listFrameFolders } from '@nextframe/data';
 import { UsageError } from '@nextframe/errors';
 import { acquireRunLock } from '@nextframe/files';
-import { datasetLayout, findWorkspaceRoot, loadManifest, trainedRuns } from '@nextframe/manifest';
+import { datasetLayout, findWorkspaceRoot, loadManifest, runFolder, RUN_LAYOUT, RUNS_FOLDER, trainedRuns } from '@nextframe/manifest';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { learningCurve, writeCurve } from './curve-run';
 import { curveTable } from './learning-curve';
@@ -52,14 +52,14 @@ async function runCurve(parsed: ParsedCommand): Promise<number> {
   if (!testDir) throw new UsageError('-t/--test_dir DIR is required (or --manifest NAME)');
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
   const clipsPerVideo = numberOption('clips-per-video', str('clips-per-video'), { integer: true, min: 1 }) ?? stage.clipsPerVideo ?? 1;
-  const outDir = path.resolve(root, str('out') ?? path.join('runs', names[0], 'curve'));
+  const outDir = path.resolve(root, str('out') ?? path.join(RUNS_FOLDER, names[0], RUN_LAYOUT.curve));
   await listFrameFolders(path.resolve(testDir)); // a missing test folder fails before the backend starts
   process.stderr.write(`${describeBackend(await initBackend(str('backend'), str('threads'), { verbose: parsed.verbose }))}\n`);
   const lock = await acquireRunLock(`${outDir}.lock`, `nextframe curve -n ${names.join(',')}`);
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
     const curve = await learningCurve({
-      runs: names.map((name) => ({ name, dir: path.resolve(root, 'runs', name) })),
+      runs: names.map((name) => ({ name, dir: runFolder(path.resolve(root), name) })),
       testDir: path.resolve(testDir),
       recursions,
       clipsPerVideo,

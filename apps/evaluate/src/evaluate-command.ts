@@ -4,7 +4,7 @@ import { BACKEND_OPTIONS, createProgress, numberOption, stringValues, type Comma
 import { listFrameFolders } from '@nextframe/data';
 import { UsageError } from '@nextframe/errors';
 import { acquireRunLock, createStagingDir, removeStaleStagingDirs } from '@nextframe/files';
-import { datasetLayout, findWorkspaceRoot, loadManifest, type EvaluateStageParams } from '@nextframe/manifest';
+import { datasetLayout, findWorkspaceRoot, loadManifest, runFolder, RUN_LAYOUT, type EvaluateStageParams } from '@nextframe/manifest';
 import { DEFAULT_TILE_SIZE, type CheckpointContent } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { evaluateRun, type EvaluationReport } from './evaluate-run';
@@ -58,11 +58,11 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   }
   if (!name) throw new UsageError('-n/--name NAME is required (outputs go to runs/NAME/eval)');
   if (!testDir) throw new UsageError('-t/--test_dir DIR is required (or --manifest NAME)');
-  const runDir = path.resolve(root, 'runs', name);
+  const runDir = runFolder(path.resolve(root), name);
   const evaluated = stage.run && !str('checkpoint') ? stage.run : name;
-  const checkpoint = await loadTrainedModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : path.resolve(root, 'runs', evaluated));
+  const checkpoint = await loadTrainedModel(str('checkpoint') ? path.resolve(str('checkpoint') as string) : runFolder(path.resolve(root), evaluated));
   const compareName = str('compare') ?? stage.compare;
-  const compare = compareName ? { name: compareName, checkpoint: await loadTrainedModel(path.resolve(root, 'runs', compareName)) } : undefined;
+  const compare = compareName ? { name: compareName, checkpoint: await loadTrainedModel(runFolder(path.resolve(root), compareName)) } : undefined;
   const recursions = numberOption('recursions', str('recursions'), { integer: true, min: 1 }) ?? stage.recursions ?? 4;
   const movingThreshold = numberOption('moving-threshold', str('moving-threshold'), { min: 0, max: 1 }) ?? stage.movingThreshold ?? 0.1;
   const clipsPerVideo = numberOption('clips-per-video', str('clips-per-video'), { integer: true, min: 1 }) ?? stage.clipsPerVideo ?? 1;
@@ -71,7 +71,7 @@ async function runEvaluate(parsed: ParsedCommand): Promise<number> {
   process.stderr.write(`${describeBackend(await initBackend(str('backend'), str('threads'), { verbose: parsed.verbose }))}\n`);
   // Everything is written into a staging folder that replaces runs/NAME/eval only when complete:
   // a failed or killed evaluation leaves the previous one as it was.
-  const outDir = path.join(runDir, 'eval');
+  const outDir = path.join(runDir, RUN_LAYOUT.eval);
   // One writer of runs/NAME/eval at a time (training the same run meanwhile is fine).
   const lock = await acquireRunLock(path.join(runDir, 'eval.lock'), `nextframe evaluate -n ${name}`);
   try {

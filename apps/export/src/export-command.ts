@@ -4,6 +4,7 @@ import { loadTrainedModel } from '@nextframe/checkpoints';
 import { numberOption, stringValues, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { NextframeError, UsageError, guardWrite } from '@nextframe/errors';
 import { createStagingDir, type StagingDir } from '@nextframe/files';
+import { runFolder } from '@nextframe/manifest';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import type { CheckpointContent } from '@nextframe/model';
 import { exportedModelFiles } from './export-model';
@@ -60,7 +61,7 @@ async function runExport(parsed: ParsedCommand): Promise<number> {
   if (!out) throw new UsageError('--out DIR is required');
   const port = numberOption('port', str('port'), { integer: true, min: 0, max: 65535 }) ?? 8080;
   const sampleClips = numberOption('sample-clips', str('sample-clips'), { integer: true, min: 0 }) ?? SAMPLE_CLIPS;
-  const source = checkpointDir ? path.resolve(checkpointDir) : path.resolve('runs', name as string);
+  const source = checkpointDir ? path.resolve(checkpointDir) : runFolder(path.resolve('.'), name as string);
   const checkpoint = await loadTrainedModel(source);
   const sample = await sampleSource(str('sample'), checkpoint.manifest.trainer?.testDir);
   // The export folder is staged beside its final place and renamed in whole.

@@ -12,7 +12,7 @@ import { initBackend } from '@nextframe/tf-backend';
 import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
 import { recursiveTest } from './recursive-test';
 import { runTraining, TrainingDivergedError } from './run-training';
-import { TRAIN_DEFAULTS } from '@nextframe/manifest';
+import { TRAIN_DEFAULTS, TRAINING_OUTPUTS } from '@nextframe/manifest';
 import type { TrainOptions } from './train-options';
 
 const tempDir = useTempDir('train');
@@ -102,6 +102,8 @@ describe('runTraining', () => {
     const lines: string[] = [];
     const run = options('imaging', { steps: 2, imgSaveFreq: 2, testFreq: 2, testDir, recursions: 3 });
     await runTraining(run, { log: (l) => lines.push(l) });
+    // What a run writes is what the Nx train target caches (libs/manifest's TRAINING_OUTPUTS), no more, no less.
+    expect((await fs.readdir(run.runDir)).sort()).toEqual([...TRAINING_OUTPUTS].sort());
     const clip0 = (await fs.readdir(path.join(run.runDir, 'images', 'step_2', 'clip_0'))).sort();
     expect(clip0).toEqual([
       'input_0.png', 'input_1.png', 'input_2.png', 'input_3.png',

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { BACKEND_OPTIONS, createProgress, numberOption, settingOptions, settingsFromFlags, type Command, type ParsedCommand } from '@nextframe/cli-kit';
 import { UsageError } from '@nextframe/errors';
-import { findWorkspaceRoot, isAdversarial, loadManifest, datasetLayout, TRAIN_SETTINGS, trainSettingsSchema, type TrainSettings } from '@nextframe/manifest';
+import { adversarialRunName, findWorkspaceRoot, isAdversarial, runFolder, loadManifest, datasetLayout, TRAIN_SETTINGS, trainSettingsSchema, type TrainSettings } from '@nextframe/manifest';
 import { PRESETS, describeModelFields, parseModelField, parseModelOverrides, resolveModelConfig, type ModelConfig } from '@nextframe/model';
 import { describeBackend, initBackend } from '@nextframe/tf-backend';
 import { checkpointFolder } from '@nextframe/checkpoints';
@@ -89,7 +89,7 @@ async function runTrain(parsed: ParsedCommand): Promise<number> {
 export function fineTuneOptions(main: TrainOptions, fromStep: number): TrainOptions {
   if (main.adversarial) throw new UsageError('stages.train.adversarialFineTune needs a non-adversarial main run (adversarial: "f")');
   if (fromStep >= main.steps) throw new UsageError(`stages.train.adversarialFineTune.fromStep ${fromStep} must be below steps ${main.steps}`);
-  const name = `${main.name}-adversarial`;
+  const name = adversarialRunName(main.name);
   return {
     ...main,
     name,
@@ -138,7 +138,7 @@ export async function resolveTrainOptions(parsed: ParsedCommand): Promise<TrainO
   return {
     ...settings,
     clipsDir: path.resolve(where.clipsDir),
-    runDir: path.resolve(where.runsRoot, 'runs', where.name),
+    runDir: runFolder(path.resolve(where.runsRoot), where.name),
     name: where.name,
     model: resolveModel(v, str, preset, model),
     adversarial: isAdversarial({ adversarial }),

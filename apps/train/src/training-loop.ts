@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkpointName } from '@nextframe/checkpoints';
 import { clipBatchToTensor, type EpochBatch } from '@nextframe/data';
 import { NextframeError } from '@nextframe/errors';
+import { RUN_LAYOUT } from '@nextframe/manifest';
 import type { DiscriminatorStats } from '@nextframe/model';
 import { saveStepImages } from './step-images';
 import { describeJudgement, describeStep, judgementScalars, JUDGEMENT_WINDOW, type StepOutcome } from './step-report';
@@ -120,7 +121,7 @@ function inspector(session: TrainingSession, step: number): BatchInspector {
     const quality = step % options.statsFreq === 0 || step % options.summaryFreq === 0 ? batchQuality(generator, batch) : undefined;
     if (step % options.imgSaveFreq === 0) {
       const predictions = tf.tidy(() => generator.predictScales(batch.history));
-      await saveStepImages(path.join(options.runDir, 'images', `step_${step}`), batch.history, predictions, batch.targets);
+      await saveStepImages(path.join(options.runDir, RUN_LAYOUT.images, `step_${step}`), batch.history, predictions, batch.targets);
       tf.dispose(predictions);
     }
     return quality ? { 'train/psnr': quality.psnr, 'train/sharpness_difference': quality.sharpnessDifference } : {};

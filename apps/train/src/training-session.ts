@@ -11,6 +11,7 @@ import {
   type CheckpointContent,
   WeightAverage,
 } from '@nextframe/model';
+import { RUN_LAYOUT } from '@nextframe/manifest';
 import { EventFileWriter } from '@nextframe/tensorboard';
 import { type CheckpointStore, loadCheckpointFolder } from '@nextframe/checkpoints';
 import { describeRecursiveTest, recursiveTest, recursiveTestScalars } from './recursive-test';
@@ -55,8 +56,8 @@ export async function openSession(
   const nets = { generator, discriminator, average, optimizers: createOptimizers(config) };
   try {
     const start = await restoreStart(options, log, nets, checkpoints, existing, loaded);
-    const events = await EventFileWriter.create(path.join(options.runDir, 'summaries'));
-    return { options, log, store, checkpoints, existing, loaded, ...nets, ...start, events, metricsFile: path.join(options.runDir, 'metrics.jsonl') };
+    const events = await EventFileWriter.create(path.join(options.runDir, RUN_LAYOUT.summaries));
+    return { options, log, store, checkpoints, existing, loaded, ...nets, ...start, events, metricsFile: path.join(options.runDir, RUN_LAYOUT.metrics) };
   } catch (error) {
     disposeNetworks(nets);
     throw error;
@@ -86,7 +87,7 @@ export async function runRecursiveTest(session: TrainingSession): Promise<void> 
   const { options, generator, average } = session;
   if (!options.testDir) return;
   const testDir = options.testDir;
-  const run = () => recursiveTest({ generator, testDir, recursions: options.recursions, imagesDir: path.join(options.runDir, 'test', `step_${session.step}`) });
+  const run = () => recursiveTest({ generator, testDir, recursions: options.recursions, imagesDir: path.join(options.runDir, RUN_LAYOUT.test, `step_${session.step}`) });
   const result = average ? await average.withAverage(run) : await run();
   session.log(describeRecursiveTest(session.step, result));
   await record(session, recursiveTestScalars(result));

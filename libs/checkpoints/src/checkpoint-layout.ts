@@ -1,7 +1,8 @@
 import * as path from 'node:path';
+import { RUN_LAYOUT } from '@nextframe/manifest/run-layout';
 
-/** A run's checkpoints live in `runs/<name>/checkpoints/`. */
-export const CHECKPOINTS_FOLDER = 'checkpoints';
+/** A run's checkpoints live in `runs/<name>/checkpoints/` (the run layout of libs/manifest). */
+export const CHECKPOINTS_FOLDER = RUN_LAYOUT.checkpoints;
 
 const NAME = /^step-(\d{9})$/;
 

@@ -29,3 +29,4 @@ export { assignSplit, type SplitName } from './assign-split';
 export { findWorkspaceRoot } from './find-workspace-root';
 export { manifestJsonSchema } from './manifest-json-schema';
 export { TRAIN_DEFAULTS, TRAIN_SETTINGS, isAdversarial, trainSettingsSchema, type TrainSettings } from './train-settings';
+export { RUNS_FOLDER, RUN_LAYOUT, TRAINING_OUTPUTS, adversarialRunName, runFolder, trainedRunNames } from './run-layout';

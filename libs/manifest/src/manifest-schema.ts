@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trainedRunNames } from './run-layout';
 import { trainSettingsSchema } from './train-settings';
 
 /**
@@ -137,6 +138,6 @@ export type CurveStageParams = z.infer<typeof curveStageSchema>;
 
 /** The runs a manifest's training writes: `runs/<name>`, and `runs/<name>-adversarial` with an adversarial fine-tune. */
 export function trainedRuns(manifest: Manifest): string[] {
-  return manifest.stages.train.adversarialFineTune ? [manifest.name, `${manifest.name}-adversarial`] : [manifest.name];
+  return trainedRunNames(manifest.name, manifest.stages.train.adversarialFineTune !== undefined);
 }
 export type SplitSpec = Manifest['split'];

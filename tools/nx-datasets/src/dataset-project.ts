@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ProjectConfiguration, TargetConfiguration, TargetDependencyConfig } from '@nx/devkit';
+import { RUNS_FOLDER, RUN_LAYOUT, TRAINING_OUTPUTS, trainedRunNames } from '@nextframe/manifest/run-layout';
 import type { Stage, StageCode } from './stage-projects';
 
 /** What the plugin knows of one manifest before any stage validates it. */
@@ -55,17 +56,9 @@ export function manifestFacts(file: string, text: string): ManifestFacts {
   };
 }
 
-/**
- * What `nextframe train` writes in a run folder. The train target names these rather than the
- * folder: `evaluate` and `curve` write `runs/<name>/eval` and `/curve` inside it, and restoring a
- * cached folder whole would delete them (running mnist-heldout:evaluate after the demo took the
- * demo's report away).
- */
-export const TRAINING_OUTPUTS = ['checkpoints', 'summaries', 'images', 'test', 'metrics.jsonl'];
-
-/** The runs a dataset's `train` target writes. */
+/** The runs a dataset's `train` target writes (named as libs/manifest names them). */
 export function runsOf(facts: ManifestFacts): string[] {
-  return facts.fineTune ? [facts.name, `${facts.name}-adversarial`] : [facts.name];
+  return trainedRunNames(facts.name, facts.fineTune);
 }
 
 export interface DatasetProjectOptions {
@@ -147,7 +140,7 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
   if (trains) {
     targets.train = target({
       command: `${CLI} train --manifest=${n} --overwrite`,
-      description: `train on data/${n}/clips → ${runsOf(facts).map((r) => `runs/${r}`).join(', ')}`,
+      description: `train on data/${n}/clips → ${runsOf(facts).map((r) => `${RUNS_FOLDER}/${r}`).join(', ')}`,
       dependsOn: ['crop'],
       inputs: [
         ...code('train'),
@@ -156,26 +149,26 @@ export function datasetProject(options: DatasetProjectOptions): ProjectConfigura
         { dependentTasksOutputFiles: '**/clips.json', transitive: true },
         { dependentTasksOutputFiles: '**/index.json', transitive: true },
       ],
-      outputs: runsOf(facts).flatMap((r) => TRAINING_OUTPUTS.map((entry) => `{workspaceRoot}/runs/${r}/${entry}`)),
+      outputs: runsOf(facts).flatMap((r) => TRAINING_OUTPUTS.map((entry) => `{workspaceRoot}/${RUNS_FOLDER}/${r}/${entry}`)),
     });
   }
   if (has('evaluate')) {
     targets.evaluate = target({
       command: `${CLI} evaluate --manifest=${n}`,
-      description: `recursive predictions of ${facts.evaluatedRuns.join(' and ')} on data/${n}/frames/test → runs/${n}/eval/report.html`,
+      description: `recursive predictions of ${facts.evaluatedRuns.join(' and ')} on data/${n}/frames/test → ${RUNS_FOLDER}/${n}/${RUN_LAYOUT.eval}/report.html`,
       dependsOn: ['extract', ...trainingOf(options)],
       inputs: predictionInputs('evaluate'),
-      outputs: [`{workspaceRoot}/runs/${n}/eval`],
+      outputs: [`{workspaceRoot}/${RUNS_FOLDER}/${n}/${RUN_LAYOUT.eval}`],
     });
   }
   if (has('curve') && trains) {
     const heldout = options.datasets.find((d) => d.name === facts.curveHeldout);
     targets.curve = target({
       command: `${CLI} curve --manifest=${n}`,
-      description: `every checkpoint of ${runsOf(facts).map((r) => `runs/${r}`).join(' and ')} on data/${facts.curveHeldout ?? '<heldout>'}/frames/test → runs/${n}/curve/report.html, curve.png`,
+      description: `every checkpoint of ${runsOf(facts).map((r) => `${RUNS_FOLDER}/${r}`).join(' and ')} on data/${facts.curveHeldout ?? '<heldout>'}/frames/test → ${RUNS_FOLDER}/${n}/${RUN_LAYOUT.curve}/report.html, curve.png`,
       dependsOn: ['train', ...(heldout ? [{ projects: [(options.projectNameOf ?? ((d: string) => d))(heldout.name)], target: 'extract' }] : [])],
       inputs: predictionInputs('curve'),
-      outputs: [`{workspaceRoot}/runs/${n}/curve`],
+      outputs: [`{workspaceRoot}/${RUNS_FOLDER}/${n}/${RUN_LAYOUT.curve}`],
     });
   }
   if (trains) {

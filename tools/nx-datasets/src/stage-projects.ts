@@ -35,7 +35,7 @@ export function stageCode(stage: Stage, workspaceRoot: string): StageCode {
     if (seen.has(root)) return;
     seen.add(root);
     for (const file of sourceFiles(path.join(workspaceRoot, root))) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](@nextframe\/[\w-]+)['"]/g)) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](@nextframe\/[\w-]+(?:\/[\w-]+)?)['"]/g)) {
         const lib = libs.get(match[1]);
         if (lib) visit(lib);
       }
