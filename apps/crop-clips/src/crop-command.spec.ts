@@ -75,7 +75,9 @@ describe('nextframe crop', () => {
     expect(result.status).toBe(status);
     expect(result.stderr.trim()).toBe(line);
   });
+});
 
+describe('nextframe crop: killed and resumed', () => {
   it('finishes a run killed with SIGKILL, ending with the same bytes as an uninterrupted run', async () => {
     const args = ['--frames', frames, '-n', '12000', '--seed', '2', '--crop-size', '16', '--shard-size', '1000'];
     const whole = path.join(tempDir(), 'whole');

@@ -72,7 +72,9 @@ describe('nextframe curve', () => {
     expect((await fs.stat(pointFile)).mtimeMs).toBe(before);
     expect((await readJson(path.join(outDir, 'curve.json'))).runs[0].points.map((p: { step: number }) => p.step)).toEqual([3, 6, 9]);
   });
+});
 
+describe('nextframe curve: bad input', () => {
   it.each([
     [['-t', 'frames'], 2, 'error: -n/--name RUN[,RUN...] is required (or --manifest NAME)'],
     [['-n', 'm', '-t', 'nowhere'], 1, 'error: nowhere: no such folder'],

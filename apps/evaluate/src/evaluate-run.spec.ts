@@ -6,7 +6,7 @@ import { useTempDir } from '@nextframe/files/testing';
 import { resolveFfprobe } from '@nextframe/media';
 import { tinyCheckpoint } from '@nextframe/model/testing';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
-import { evaluateRun } from './evaluate-run';
+import { evaluateRun, type EvaluationReport } from './evaluate-run';
 import { reportHtml } from './report-html';
 import { summaryTable } from './summary-table';
 
@@ -16,15 +16,20 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
-describe('evaluateRun (issue #6, in progress)', () => {
-  it('writes every metric for every recursion step, a copy-last baseline that matches a hand computation, strips and a report', async () => {
-    const testDir = path.join(tempDir(), 'test');
-    const frames = noiseFrames(24, 20, 7);
-    await writeFrameFolder(path.join(testDir, 'v'), frames);
-    const checkpoint = await tinyCheckpoint({ step: 5, seed: 1 });
-    const outDir = path.join(tempDir(), 'eval');
-    const report = await evaluateRun({ checkpoint, testDir, recursions: 3, outDir, movingThreshold: 0.1 });
+// One evaluation of a 7-frame noise video (4 inputs, 3 recursions), checked three ways below.
+const frames = noiseFrames(24, 20, 7);
+let outDir = '';
+let report: EvaluationReport;
+beforeAll(async () => {
+  const testDir = path.join(tempDir(), 'test');
+  await writeFrameFolder(path.join(testDir, 'v'), frames);
+  const checkpoint = await tinyCheckpoint({ step: 5, seed: 1 });
+  outDir = path.join(tempDir(), 'eval');
+  report = await evaluateRun({ checkpoint, testDir, recursions: 3, outDir, movingThreshold: 0.1 });
+});
 
+describe('evaluateRun: metrics', () => {
+  it('gives every metric for every recursion step, the trivial predictors matching hand computations', () => {
     expect(report.clips).toHaveLength(1);
     expect(report.clips[0].steps).toHaveLength(3);
     for (const step of report.clips[0].steps) {
@@ -54,7 +59,11 @@ describe('evaluateRun (issue #6, in progress)', () => {
     expect(report.summary.model.psnr).toHaveLength(3);
     expect(report.summary.blank.psnr[2].mean).toBeCloseTo(report.clips[0].steps[2].blank.psnr, 10);
     expect(report.summary.copyLast.psnr[0].mean).toBeCloseTo(report.clips[0].steps[0].copyLast.psnr, 10);
+  });
+});
 
+describe('evaluateRun: files and report', () => {
+  it('writes metrics.json, the strip, the GIF and the predicted frames', async () => {
     const metrics = JSON.parse(await fs.readFile(path.join(outDir, 'metrics.json'), 'utf8'));
     expect(Object.keys(metrics.summary)).toEqual(['model', 'copyLast', 'blank', 'meanOfInputs']);
     expect(Object.keys(metrics.summary.model)).toEqual(['psnr', 'sharpnessDifference', 'sharpnessRatio', 'ssim', 'movingPsnr', 'brightest']);
@@ -69,7 +78,9 @@ describe('evaluateRun (issue #6, in progress)', () => {
     });
     expect(counted.trim()).toBe(`${(2 * 24 + 4) * 4},${20 * 4},7`);
     expect((await fs.readdir(path.join(outDir, 'clips', 'v'))).sort()).toEqual(['pred_1.png', 'pred_2.png', 'pred_3.png']);
+  });
 
+  it('reports in HTML and in a console table, saying when the model is no better than a blank frame', () => {
     const html = reportHtml(report, { title: 'test <run>', strips: { [report.clips[0].strip]: 'data:image/png;base64,AAAA' } });
     expect(html).toContain('<title>test &lt;run&gt;</title>');
     expect(html.match(/<svg /g)).toHaveLength(6);
@@ -83,7 +94,9 @@ describe('evaluateRun (issue #6, in progress)', () => {
     expect(table[1]).toContain(`${report.summary.blank.psnr[0].mean.toFixed(2)} dB`);
     expect(table[4]).toBe('warning: at steps 3, 4 the model is within 0.1 dB of a blank frame (or below): it has most likely lost the moving objects; look at the strips');
   });
+});
 
+describe('evaluateRun: clips per video, and videos too short', () => {
   it('takes several clips per video, starts spread evenly, each with its own metrics and pictures', async () => {
     const testDir = path.join(tempDir(), 'several');
     const frames = noiseFrames(16, 12, 12);

@@ -93,23 +93,30 @@ async function inspect(file: string): Promise<PageReport> {
   return { problems, ...found, screenshot };
 }
 
-describe('report.html in Chromium', () => {
-  it('loads without errors and shows every strip, animation and plot of a real evaluation', async () => {
-    const root = tempDir();
-    const testDir = path.join(root, 'frames', 'test');
-    await writeFrameFolder(path.join(testDir, 'noise'), noiseFrames(24, 20, 8));
-    await writeFrameFolder(path.join(testDir, 'square'), movingSquareFrames({ width: 24, height: 20, count: 8, sizePx: 6, speedPx: 2, y0: 7 }));
-    const checkpoint = await tinyCheckpoint({ step: 7, seed: 3 });
-    const checkpointDir = path.join(root, 'model');
-    await writeFolderAtomic(checkpointDir, checkpointFiles(checkpoint));
+// One real evaluation (the CLI, on wasm) of two 8-frame clips, 3 recursions: its console table, its
+// report.html and its plots are checked below.
+let evalDir = '';
+let evaluated: { stdout: string; metrics: { summary: Record<string, Record<string, { mean: number; std: number }[]>>; nearBlank: number[] } };
+beforeAll(async () => {
+  const root = tempDir();
+  const testDir = path.join(root, 'frames', 'test');
+  await writeFrameFolder(path.join(testDir, 'noise'), noiseFrames(24, 20, 8));
+  await writeFrameFolder(path.join(testDir, 'square'), movingSquareFrames({ width: 24, height: 20, count: 8, sizePx: 6, speedPx: 2, y0: 7 }));
+  const checkpoint = await tinyCheckpoint({ step: 7, seed: 3 });
+  const checkpointDir = path.join(root, 'model');
+  await writeFolderAtomic(checkpointDir, checkpointFiles(checkpoint));
 
-    const run = spawnSync(process.execPath, [BIN, 'evaluate', '-n', 'tiny', '-l', checkpointDir, '-t', testDir, '-r', '3', '--backend', 'wasm'], { cwd: root, encoding: 'utf8' });
-    expect(run.stderr).not.toMatch(/error/i);
-    expect(run.status).toBe(0);
-    const evalDir = path.join(root, 'runs', 'tiny', 'eval');
-    const metrics = JSON.parse(await fs.readFile(path.join(evalDir, 'metrics.json'), 'utf8'));
-    // The summary table: per step the model's PSNR beside every baseline's, as in metrics.json.
-    const [first, header, ...rows] = run.stdout.trimEnd().split('\n');
+  const run = spawnSync(process.execPath, [BIN, 'evaluate', '-n', 'tiny', '-l', checkpointDir, '-t', testDir, '-r', '3', '--backend', 'wasm'], { cwd: root, encoding: 'utf8' });
+  expect(run.stderr).not.toMatch(/error/i);
+  expect(run.status).toBe(0);
+  evalDir = path.join(root, 'runs', 'tiny', 'eval');
+  evaluated = { stdout: run.stdout, metrics: JSON.parse(await fs.readFile(path.join(evalDir, 'metrics.json'), 'utf8')) };
+}, 120000);
+
+describe('nextframe evaluate on the console', () => {
+  it('prints the summary table: per step the model\'s PSNR beside every baseline\'s, as in metrics.json', () => {
+    const { metrics } = evaluated;
+    const [first, header, ...rows] = evaluated.stdout.trimEnd().split('\n');
     expect(first).toBe('evaluate: 2 clips, 3 recursions → runs/tiny/eval/report.html');
     expect(header.trim().split(/\s{2,}/)).toEqual(['step', 'PSNR tiny', 'PSNR copy last frame', 'PSNR blank frame', 'PSNR mean of inputs', 'sharpness ratio tiny']);
     // A fresh tiny model predicts the change 0, i.e. copies the last frame: on these clips that falls
@@ -124,6 +131,12 @@ describe('report.html in Chromium', () => {
       const dB = (v: { mean: number }) => `${v.mean.toFixed(2)} dB`;
       expect(row.trim().split(/\s{2,}/)).toEqual([String(k + 1), dB(s.model.psnr[k]), dB(s.copyLast.psnr[k]), dB(s.blank.psnr[k]), dB(s.meanOfInputs.psnr[k]), s.model.sharpnessRatio[k].mean.toFixed(2)]);
     });
+  });
+});
+
+describe('report.html in Chromium', () => {
+  it('loads without errors and shows every strip, animation and plot of a real evaluation, painted', async () => {
+    const { metrics } = evaluated;
     const page = await inspect(path.join(evalDir, 'report.html'));
     expect(page.problems).toEqual([]);
     expect(page.headings).toEqual([
@@ -150,7 +163,12 @@ describe('report.html in Chromium', () => {
     expect(page.plots).toEqual(Array.from({ length: 6 }, () => ({ lines: 4, width: 482 })));
     const psnr = metrics.summary.model.psnr[0];
     expect(page.firstModelPsnrCell).toBe(`${psnr.mean.toFixed(3)} ± ${psnr.std.toFixed(3)}`);
-    // The plots also stand alone as SVG files, which the browser renders as images.
+    // The page really painted: the screenshot is not one flat colour.
+    const stats = await sharp(page.screenshot).stats();
+    expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(10);
+  });
+
+  it('has plots that also stand alone as SVG files, which the browser renders as images', async () => {
     for (const file of ['psnr.svg', 'sharpness-difference.svg', 'sharpness-ratio.svg', 'brightest.svg', 'ssim.svg', 'moving-psnr.svg']) {
       const svgPage = await browser.newPage();
       const errors: string[] = [];
@@ -161,9 +179,6 @@ describe('report.html in Chromium', () => {
       expect(errors).toEqual([]);
       await svgPage.close();
     }
-    // The page really painted: the screenshot is not one flat colour.
-    const stats = await sharp(page.screenshot).stats();
-    expect(Math.max(...stats.channels.map((c) => c.stdev))).toBeGreaterThan(10);
   });
 
   it('catches a broken image (so the test above can fail)', async () => {

@@ -47,7 +47,7 @@ async function trainedRun(root: string, trainer?: TrainerState): Promise<{ confi
   return { config };
 }
 
-describe('nextframe export', () => {
+describe('nextframe export: the layers model', () => {
   it("writes a layers model that plain @tensorflow/tfjs loads and that predicts what nextframe predicts", async () => {
     const root = tempDir();
     const { config } = await trainedRun(root);
@@ -87,7 +87,9 @@ describe('nextframe export', () => {
     generator.dispose();
     input.dispose();
   }, 60000);
+});
 
+describe("nextframe export: errors and the README's example", () => {
   it('says in one line what is wrong and writes nothing: no checkpoint, an unwritable --out', async () => {
     const root = tempDir();
     const missing = nextframe(root, '-n', 'nothing', '--out', 'out/x');
@@ -131,7 +133,9 @@ describe('nextframe export', () => {
     generator.dispose();
     black.dispose();
   }, 60000);
+});
 
+describe('nextframe export: sample clips', () => {
   it("puts sample clips in the page: the run's own test frames by default, or --sample, --sample-clips of them", async () => {
     const root = tempDir();
     const testDir = path.join(root, 'data', 'frames', 'test');
@@ -170,7 +174,9 @@ describe('nextframe export', () => {
     expect(port.status).toBe(2);
     expect(port.stderr).toContain("--port must be an integer, got 'abc'");
   }, 60000);
+});
 
+describe('nextframe export --serve', () => {
   it('--serve: serves the export on 127.0.0.1, prints the URL, stops on Ctrl-C; a busy port is one line', async () => {
     const root = tempDir();
     await trainedRun(root);

@@ -10,7 +10,7 @@ import { movingSquareFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { useTempDir } from '@nextframe/files/testing';
 import { createGenerator, predictRecursively, serializeCheckpoint, type Generator, type ModelConfig } from '@nextframe/model';
 import { tinyModelConfig } from '@nextframe/model/testing';
-import { resolveFfmpeg } from '@nextframe/media';
+import { resolveFfmpeg, type RgbImage } from '@nextframe/media';
 import { initTestBackend, withoutOneDnnNotice } from '@nextframe/tf-backend/testing';
 import { serveFolder } from './serve-folder';
 
@@ -102,8 +102,36 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe('the exported page', () => {
-  it("predicts a sample clip in Chromium (wasm) as nextframe does, within 1/255 per pixel, padding sizes that are not multiples of 8 as nextframe does", async () => {
+const DONE = 'window.nextframe && (window.nextframe.done || window.nextframe.error)';
+const READY = 'window.nextframe && (window.nextframe.ready || window.nextframe.error)';
+type Opened = Awaited<ReturnType<typeof openPage>>;
+
+/** `server`'s page at `query` in `on` (default: the wasm browser), checked by `check`; then the page, the server and `generator` closed, whatever happens. */
+async function onPage(
+  args: { server: { url: string; close(): Promise<void> }; query?: string; until: string; on?: Browser; generator?: Generator },
+  check: (opened: Opened) => Promise<void>,
+): Promise<void> {
+  const opened = await openPage(args.on ?? browser, `${args.server.url}${args.query ?? ''}`, args.until);
+  try {
+    await check(opened);
+  } finally {
+    await opened.page.close();
+    await args.server.close();
+    args.generator?.dispose();
+  }
+}
+
+/** The page's finished prediction: no error, four steps scored, and every pixel within one 8-bit level of nextframe's own (`predictRecursively` in Node, wasm). */
+function predictedAsNextframe(state: PageState, generator: Generator, frames: readonly RgbImage[]): NonNullable<PageState['result']> {
+  expect(state.error).toBeNull();
+  const result = state.result as NonNullable<PageState['result']>;
+  expect(result.psnr.map((r) => r.step)).toEqual([1, 2, 3, 4]);
+  expect(worstLevel(result.predictions, predictRecursively(generator, frames.slice(0, 4), 4))).toBeLessThanOrEqual(1);
+  return result;
+}
+
+describe('the exported page predicts a sample clip as nextframe does', () => {
+  it("predicts a sample clip in Chromium (wasm) within 1/255 per pixel, padding sizes that are not multiples of 8 as nextframe does", async () => {
     const root = tempDir();
     const generator = await saveRun(root, 'mine', { config: tinyModelConfig({ downsampling: 'area', predictChange: true }), seed: 5, step: 7, perturbSeed: 9 });
     // 44×26: padded to 48×32 by mirroring, as nextframe's generator pads; two test videos.
@@ -116,48 +144,32 @@ describe('the exported page', () => {
     const list = JSON.parse(await fs.readFile(path.join(root, 'web', 'sample', 'clips.json'), 'utf8'));
     expect(list.clips.map((c: { name: string; frames: string[] }) => [c.name, c.frames.length])).toEqual([['a-square', 20], ['b-square', 12]]);
 
-    const { page, problems, state } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample&clip=1`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
-    try {
-      expect(state.error).toBeNull();
+    await onPage({ server, query: '?backend=wasm&autorun=sample&clip=1', until: DONE, generator }, async ({ page, problems, state }) => {
       expect(state.backend).toBe('wasm');
       expect(await page.textContent('#status')).toContain('TF.js backend: wasm. Model: mine at step 7');
-      const result = state.result as NonNullable<PageState['result']>;
+      const result = predictedAsNextframe(state, generator, frames);
       expect(result.label).toBe('b-square');
       expect([result.width, result.height]).toEqual([44, 26]);
-      expect(result.psnr.map((r) => r.step)).toEqual([1, 2, 3, 4]);
       expect(await page.locator('#steps-out canvas').count()).toBe(8);
       expect(await page.locator('#sample-clip option').allTextContents()).toEqual(['a-square (20 frames)', 'b-square (12 frames)']);
       // The same clip again: the first run's tensors are freed (no tensor leak), the same prediction.
-      const before = state.tensors as number;
       await page.click('#sample');
       await page.waitForFunction(() => window.nextframe.runs === 2 && window.nextframe.done, undefined, { timeout: 60000 });
       const again = await page.evaluate(() => window.nextframe);
-      expect(again.tensors).toBe(before);
+      expect(again.tensors).toBe(state.tensors);
       expect(again.result?.predictions).toEqual(result.predictions);
-
-      // nextframe's own recursive prediction of the same frames (8-bit, wasm in Node).
-      expect(worstLevel(result.predictions, predictRecursively(generator, frames.slice(0, 4), 4))).toBeLessThanOrEqual(1);
-      // The page's PSNR of copy-last against the truth, by hand from the frames.
-      const mse = frames[4].data.reduce((sum, v, i) => sum + ((v - frames[3].data[i]) / 255) ** 2, 0) / frames[4].data.length;
-      expect(result.psnr[0].copyLast).toBeCloseTo(10 * Math.log10(1 / mse), 3);
-      // … and of the mean of the four inputs, and of a blank frame.
-      const meanMse = frames[4].data.reduce((sum, v, i) => sum + ((v - (frames[0].data[i] + frames[1].data[i] + frames[2].data[i] + frames[3].data[i]) / 4) / 255) ** 2, 0) / frames[4].data.length;
-      expect(result.psnr[0].meanOfInputs).toBeCloseTo(10 * Math.log10(1 / meanMse), 3);
-      const blankMse = frames[4].data.reduce((sum, v) => sum + (v / 255) ** 2, 0) / frames[4].data.length;
-      expect(result.psnr[0].blank).toBeCloseTo(10 * Math.log10(1 / blankMse), 3);
+      expectTrivialScores(result, frames);
       expect(await page.locator('#psnr tbody tr').count()).toBe(4);
       expect(await page.locator('#psnr tbody tr').first().locator('td').allTextContents()).toEqual(
         ['1', result.psnr[0].model, result.psnr[0].copyLast, result.psnr[0].blank, result.psnr[0].meanOfInputs].map((v, i) => (i === 0 ? String(v) : `${(v as number).toFixed(2)} dB`)),
       );
       expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-      await server.close();
-      generator.dispose();
-    }
+    });
   }, 120000);
+});
 
-  it('predicts with a flow model (constant-velocity prior, forward splatting with fill, moveBlurPx) from its bundled generator.js, as nextframe does', async () => {
+describe('the exported page predicts as nextframe does with a flow model and on webgpu', () => {
+  it('predicts with a flow model (constant-velocity prior, forward splatting with fill, moveBlurPx) from its bundled generator.js', async () => {
     const root = tempDir();
     const config = tinyModelConfig({ downsampling: 'area', predictChange: true, flowPx: 1, flowWarp: 'forward', splatCoverage: 'fill', priorFlowSpan: 3, priorFlowWindowPx: 9, priorFlowSmoothPx: 5, priorFlowInput: true, moveBlurPx: 0.6 });
     const generator = await saveRun(root, 'flow', { config, seed: 3, step: 11, perturbSeed: 4 });
@@ -170,41 +182,13 @@ describe('the exported page', () => {
     expect(json.format).toBe('nextframe-generator');
     expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual(generator.parameters.map((p) => p.key));
     expect(await fs.readFile(path.join(root, 'web', 'model', 'generator.js'), 'utf8')).toMatch(/^\/\/ nextframe's generator for the browser/);
-    const { page, problems, state } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
-    try {
-      expect(state.error).toBeNull();
-      const result = state.result as NonNullable<PageState['result']>;
+    await onPage({ server, query: '?backend=wasm&autorun=sample', until: DONE, generator }, async ({ problems, state }) => {
+      const result = predictedAsNextframe(state, generator, frames);
       expect([result.width, result.height]).toEqual([40, 24]);
-      expect(result.psnr.map((r) => r.step)).toEqual([1, 2, 3, 4]);
-      const ours = predictRecursively(generator, frames.slice(0, 4), 4);
-      expect(worstLevel(result.predictions, ours)).toBeLessThanOrEqual(1);
       // Not the last frame: the prior carries the square on.
       expect(worstLevel(result.predictions.slice(0, 1), [frames[3]])).toBeGreaterThan(100);
       expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-      await server.close();
-      generator.dispose();
-    }
-  }, 120000);
-
-  it('picks webgl only when the browser draws it on a GPU, else wasm, and says so; no WebGPU adapter without a GPU', async () => {
-    const root = tempDir();
-    await saveTinyRun(root);
-    const { server } = await exportAndServe(root, '-n', 'tiny');
-    const { page, problems, state } = await openPage(browser, server.url, 'window.nextframe && (window.nextframe.ready || window.nextframe.error)');
-    try {
-      expect(state.error).toBeNull();
-      expect(state.webgpuAvailable).toBe(false);
-      expect(state.backend).toBe(state.softwareGl ? 'wasm' : 'webgl');
-      expect(await page.textContent('#status')).toContain(`TF.js backend: ${state.backend}${state.softwareGl ? ` (WebGL (${state.softwareGl}) is drawn in software here: wasm is faster)` : ''}.`);
-      // No sample clips exported (the tiny run records no test frames): the button stays disabled.
-      expect(await page.locator('#sample').isDisabled()).toBe(true);
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-      await server.close();
-    }
+    });
   }, 120000);
 
   it('runs on the bundled webgpu backend where the browser has an adapter (SwiftShader here): within 1/255 of nextframe, and not chosen by itself when it is software', async () => {
@@ -216,29 +200,54 @@ describe('the exported page', () => {
     // Chromium gives WebGPU its software adapter only when asked to.
     const gpuBrowser = await chromium.launch({ executablePath: chromiumPath(), args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'] });
     try {
-      const auto = await openPage(gpuBrowser, server.url, 'window.nextframe && (window.nextframe.ready || window.nextframe.error)');
+      const auto = await openPage(gpuBrowser, server.url, READY);
       expect(auto.state.error).toBeNull();
       expect(auto.state.webgpuAvailable).toBe(true);
       expect(auto.state.softwareGpu).toBe('swiftshader');
       expect(auto.state.backend).not.toBe('webgpu');
       expect(await auto.page.textContent('#status')).toMatch(/^TF\.js backend: \w+ \(WebGPU \(swiftshader\)( and WebGL \(.+\))? (is|are) drawn in software here: wasm is faster\)\./);
       await auto.page.close();
-
-      const forced = await openPage(gpuBrowser, `${server.url}?backend=webgpu&autorun=sample`, 'window.nextframe && (window.nextframe.done || window.nextframe.error)');
-      expect(forced.state.error).toBeNull();
-      expect(forced.state.backend).toBe('webgpu');
-      const result = forced.state.result as NonNullable<PageState['result']>;
-      expect(worstLevel(result.predictions, predictRecursively(generator, frames.slice(0, 4), 4))).toBeLessThanOrEqual(1);
-      expect(forced.problems).toEqual([]);
-      await forced.page.close();
+      await onPage({ server, query: '?backend=webgpu&autorun=sample', until: DONE, on: gpuBrowser, generator }, async ({ problems, state }) => {
+        expect(state.backend).toBe('webgpu');
+        predictedAsNextframe(state, generator, frames);
+        expect(problems).toEqual([]);
+      });
     } finally {
       await gpuBrowser.close();
-      await server.close();
-      generator.dispose();
     }
   }, 180000);
+});
 
-  it('predicts a video file the browser decodes (H.264 from the real ffmpeg), and says so of one it cannot', async () => {
+describe('the exported page picks its backend, and refuses frames too small', () => {
+  it('picks webgl only when the browser draws it on a GPU, else wasm, and says so; no WebGPU adapter without a GPU', async () => {
+    const root = tempDir();
+    await saveTinyRun(root);
+    const { server } = await exportAndServe(root, '-n', 'tiny');
+    await onPage({ server, until: READY }, async ({ page, problems, state }) => {
+      expect(state.error).toBeNull();
+      expect(state.webgpuAvailable).toBe(false);
+      expect(state.backend).toBe(state.softwareGl ? 'wasm' : 'webgl');
+      expect(await page.textContent('#status')).toContain(`TF.js backend: ${state.backend}${state.softwareGl ? ` (WebGL (${state.softwareGl}) is drawn in software here: wasm is faster)` : ''}.`);
+      // No sample clips exported (the tiny run records no test frames): the button stays disabled.
+      expect(await page.locator('#sample').isDisabled()).toBe(true);
+      expect(problems).toEqual([]);
+    });
+  }, 120000);
+
+  it('shows a visible message for frames too small to pad to the network\'s 8×8 px', async () => {
+    const root = tempDir();
+    await saveTinyRun(root);
+    await writeFrameFolder(path.join(root, 'small'), movingSquareFrames({ width: 3, height: 3, count: 8, sizePx: 1, speedPx: 1 }));
+    const { server } = await exportAndServe(root, '-n', 'tiny', '--sample', 'small');
+    await onPage({ server, query: '?backend=wasm&autorun=sample', until: 'window.nextframe && window.nextframe.error' }, async ({ page }) => {
+      expect(await page.locator('#error').isVisible()).toBe(true);
+      expect(await page.textContent('#error')).toBe('small: frames are 3×3 px; the network needs at least 4×4 px (padded to multiples of 8)');
+    });
+  }, 120000);
+});
+
+describe("the exported page takes the user's videos", () => {
+  it('predicts a video file the browser decodes (H.264 from the real ffmpeg), scaled down on request, and says so of one it cannot', async () => {
     const root = tempDir();
     await saveTinyRun(root);
     await writeFrameFolder(path.join(root, 'frames'), movingSquareFrames({ width: 48, height: 32, count: 12, sizePx: 10, speedPx: 2, y0: 8 }));
@@ -248,11 +257,15 @@ describe('the exported page', () => {
     const broken = path.join(root, 'broken.mp4');
     await fs.writeFile(broken, 'not a video at all');
     const { server } = await exportAndServe(root, '-n', 'tiny');
-    const { page, problems } = await openPage(browser, `${server.url}?backend=wasm`, 'window.nextframe && window.nextframe.ready');
-    try {
-      await page.setInputFiles('#video-file', video);
-      await page.waitForFunction(() => window.nextframe.done || window.nextframe.error, undefined, { timeout: 60000 });
-      const state = await page.evaluate(() => window.nextframe);
+    await onPage({ server, query: '?backend=wasm', until: 'window.nextframe && window.nextframe.ready' }, async ({ page, problems }) => {
+      const predictVideo = async (file: string) => {
+        await page.evaluate(() => (window.nextframe.done = false));
+        await page.setInputFiles('#video-file', []);
+        await page.setInputFiles('#video-file', file);
+        await page.waitForFunction(() => window.nextframe.done || window.nextframe.error, undefined, { timeout: 60000 });
+        return page.evaluate(() => window.nextframe);
+      };
+      const state = await predictVideo(video);
       expect(state.error).toBeNull();
       const result = state.result as NonNullable<PageState['result']>;
       expect([result.width, result.height]).toEqual([48, 32]);
@@ -264,11 +277,7 @@ describe('the exported page', () => {
 
       // Scaled down to a longer side of 24 px: 48×32 → 24×16, still the same scene.
       await page.fill('#max-side', '24');
-      await page.evaluate(() => (window.nextframe.done = false));
-      await page.setInputFiles('#video-file', []);
-      await page.setInputFiles('#video-file', video);
-      await page.waitForFunction(() => window.nextframe.done || window.nextframe.error, undefined, { timeout: 60000 });
-      const scaled = (await page.evaluate(() => window.nextframe)).result as NonNullable<PageState['result']>;
+      const scaled = (await predictVideo(video)).result as NonNullable<PageState['result']>;
       expect([scaled.width, scaled.height]).toEqual([24, 16]);
       for (const r of scaled.psnr) expect(r.copyLast).toBeGreaterThan(5);
 
@@ -276,24 +285,15 @@ describe('the exported page', () => {
       await page.waitForFunction(() => window.nextframe.error, undefined, { timeout: 60000 });
       expect(await page.locator('#error').isVisible()).toBe(true);
       expect(await page.textContent('#error')).toBe('broken.mp4: this browser cannot decode the video');
-    } finally {
-      await page.close();
-      await server.close();
-    }
-  }, 120000);
-
-  it('shows a visible message for frames too small to pad to the network\'s 8×8 px', async () => {
-    const root = tempDir();
-    await saveTinyRun(root);
-    await writeFrameFolder(path.join(root, 'small'), movingSquareFrames({ width: 3, height: 3, count: 8, sizePx: 1, speedPx: 1 }));
-    const { server } = await exportAndServe(root, '-n', 'tiny', '--sample', 'small');
-    const { page } = await openPage(browser, `${server.url}?backend=wasm&autorun=sample`, 'window.nextframe && window.nextframe.error');
-    try {
-      expect(await page.locator('#error').isVisible()).toBe(true);
-      expect(await page.textContent('#error')).toBe('small: frames are 3×3 px; the network needs at least 4×4 px (padded to multiples of 8)');
-    } finally {
-      await page.close();
-      await server.close();
-    }
+    });
   }, 120000);
 });
+
+/** The page's PSNR of the trivial predictors at step 1, by hand from the frames: copy-last, the mean of the four inputs, a blank frame. */
+function expectTrivialScores(result: NonNullable<PageState['result']>, frames: readonly RgbImage[]): void {
+  const truth = frames[4].data;
+  const psnrOf = (predicted: (i: number) => number) => 10 * Math.log10(1 / (truth.reduce((sum, v, i) => sum + ((v - predicted(i)) / 255) ** 2, 0) / truth.length));
+  expect(result.psnr[0].copyLast).toBeCloseTo(psnrOf((i) => frames[3].data[i]), 3);
+  expect(result.psnr[0].meanOfInputs).toBeCloseTo(psnrOf((i) => (frames[0].data[i] + frames[1].data[i] + frames[2].data[i] + frames[3].data[i]) / 4), 3);
+  expect(result.psnr[0].blank).toBeCloseTo(psnrOf(() => 0), 3);
+}

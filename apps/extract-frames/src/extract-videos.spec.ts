@@ -41,7 +41,7 @@ function extract(over: Partial<ExtractVideosOptions> & Pick<ExtractVideosOptions
   return extractVideos({ options: {}, tools, ...over });
 }
 
-describe('extractVideos', () => {
+describe('extractVideos: frames and index.json', () => {
   it('writes every frame of a lossless video, pixel for pixel, as 000001.png…', async () => {
     const out = outDir();
     const summary = await extract({ items: [{ video: lossless, key: 'lossless' }], outDir: out });
@@ -73,7 +73,9 @@ describe('extractVideos', () => {
     const frame = await readImageRgb(path.join(out, 'lossy clip', '000004.png'));
     expect(meanAbsDiff(frame, source[3])).toBeLessThan(4);
   });
+});
 
+describe('extractVideos: resampling and cutting', () => {
   it('resamples with --fps', async () => {
     const out = outDir();
     await extract({ items: [{ video: lossless, key: 'v' }], outDir: out, options: { fps: 5 } });
@@ -105,7 +107,9 @@ describe('extractVideos', () => {
     const first = await readImageRgb(path.join(out, 'v', files[0]));
     expect(Buffer.from(first.data).equals(Buffer.from(source[5].data))).toBe(true);
   });
+});
 
+describe('extractVideos: duplicates and rotation', () => {
   it('drops repeated frames with --drop-duplicates, keeping a frame that differs in one 4x4 patch', async () => {
     // 6 distinct frames, each stored 3 times (a video captured at a third of its stored rate); the
     // last distinct frame is the fifth with only a 4x4 patch changed.

@@ -60,20 +60,23 @@ async function losses(name: string): Promise<Record<string, number>[]> {
   return lines.map((line) => JSON.parse(line) as Record<string, number>).filter((row) => 'loss/lp' in row);
 }
 
+/** Cuts clips of three moving squares and trains the same runs on wasm and on tensorflow: `<backend>-adversarial`, `<backend>-plain`. */
+async function trainOnBothBackends(): Promise<void> {
+  const frames = path.join(tempDir(), 'frames');
+  for (const [i, x0] of [0, 9, 17].entries()) {
+    await writeFrameFolder(path.join(frames, `v${i}`), movingSquareFrames({ width: 48, height: 40, count: 12, sizePx: 10, speedPx: 3, x0, y0: 4 + 7 * i }));
+  }
+  clipsDir = path.join(tempDir(), 'clips');
+  await cropClips({ framesDir: frames, storeDir: clipsDir, clipCount: 40, seed: 1, settings: DEFAULT_CROP_SETTINGS });
+  for (const backend of ['wasm', 'tensorflow'] as const) {
+    await initBackend(backend, backend === 'wasm' ? 2 : undefined);
+    await runTraining(options(`${backend}-adversarial`, true));
+    await runTraining(options(`${backend}-plain`, false));
+  }
+}
+
 (built ? describe : describe.skip)('tensorflow and wasm', () => {
-  beforeAll(async () => {
-    const frames = path.join(tempDir(), 'frames');
-    for (const [i, x0] of [0, 9, 17].entries()) {
-      await writeFrameFolder(path.join(frames, `v${i}`), movingSquareFrames({ width: 48, height: 40, count: 12, sizePx: 10, speedPx: 3, x0, y0: 4 + 7 * i }));
-    }
-    clipsDir = path.join(tempDir(), 'clips');
-    await cropClips({ framesDir: frames, storeDir: clipsDir, clipCount: 40, seed: 1, settings: DEFAULT_CROP_SETTINGS });
-    for (const backend of ['wasm', 'tensorflow'] as const) {
-      await initBackend(backend, backend === 'wasm' ? 2 : undefined);
-      await runTraining(options(`${backend}-adversarial`, true));
-      await runTraining(options(`${backend}-plain`, false));
-    }
-  }, 600000);
+  beforeAll(trainOnBothBackends, 600000);
 
   afterAll(() => initBackend('wasm', 2));
 

@@ -1,62 +1,25 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadTrainedModel } from '@nextframe/checkpoints';
-import { DEFAULT_CROP_SETTINGS, cropClips } from '@nextframe/data';
 import { noiseFrames, writeFrameFolder } from '@nextframe/data/testing';
 import { NextframeError } from '@nextframe/errors';
 import { useTempDir } from '@nextframe/files/testing';
-import { createGenerator, resolveModelConfig, restoreCheckpoint, type ModelConfig } from '@nextframe/model';
-import { tinyModelConfig } from '@nextframe/model/testing';
+import { createGenerator, restoreCheckpoint } from '@nextframe/model';
 import { readEventFile } from '@nextframe/tensorboard';
 import { initBackend } from '@nextframe/tf-backend';
-import { initTestBackend, testBackendName } from '@nextframe/tf-backend/testing';
+import { testBackendName } from '@nextframe/tf-backend/testing';
 import { recursiveTest } from './recursive-test';
 import { runTraining, TrainingDivergedError } from './run-training';
-import { TRAIN_DEFAULTS, TRAINING_OUTPUTS } from '@nextframe/manifest';
+import { TRAINING_OUTPUTS } from '@nextframe/manifest';
+import { TINY_TRAINING, trainOptions, useTrainingClips } from './testing';
 import type { TrainOptions } from './train-options';
 
 const tempDir = useTempDir('train');
-let clipsDir: string;
+const clipsDir = useTrainingClips(tempDir);
+const tiny = TINY_TRAINING;
+const options = (name: string, over: Partial<TrainOptions> = {}) => trainOptions({ clipsDir: clipsDir(), root: tempDir() }, name, over);
 
-/** Thin networks, batch 2: a step takes milliseconds. */
-const tiny: ModelConfig = tinyModelConfig({ batchSize: 2 });
-
-beforeAll(async () => {
-  await initTestBackend(2); // on wasm, the threaded build where there are 2 cores: determinism and resume are tested on it
-  const frames = path.join(tempDir(), 'frames');
-  await writeFrameFolder(path.join(frames, 'a'), noiseFrames(40, 36, 8));
-  await writeFrameFolder(path.join(frames, 'b'), noiseFrames(36, 40, 8));
-  clipsDir = path.join(tempDir(), 'clips');
-  await cropClips({ framesDir: frames, storeDir: clipsDir, clipCount: 20, seed: 1, settings: DEFAULT_CROP_SETTINGS });
-});
-
-function options(name: string, over: Partial<TrainOptions> = {}): TrainOptions {
-  return {
-    ...TRAIN_DEFAULTS,
-    clipsDir,
-    runDir: path.join(tempDir(), 'runs', name),
-    name,
-    model: tiny,
-    adversarial: true,
-    steps: 4,
-    seed: 3,
-    statsFreq: 1,
-    summaryFreq: 1,
-    modelSaveFreq: 2,
-    resume: false,
-    overwrite: false,
-    testOnly: false,
-    ...over,
-  };
-}
-
-async function oneLineOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof NextframeError)) throw new Error(`expected a NextframeError, got ${String(error)}`);
-  return error.oneLine();
-}
-
-describe('runTraining', () => {
+describe('runTraining writes checkpoints, TensorBoard summaries and metrics.jsonl', () => {
   it('writes checkpoints, TensorBoard summaries and metrics.jsonl that agree', async () => {
     const lines: string[] = [];
     const result = await runTraining(options('files'), { log: (l) => lines.push(l) });
@@ -95,7 +58,9 @@ describe('runTraining', () => {
       for (const [tag, value] of Object.entries(values)) expect(value).toBeCloseTo(jsonl[i][tag], 2);
     });
   });
+});
 
+describe('runTraining saves images and runs recursive tests', () => {
   it('saves batch images and runs recursive tests on full frames (-t, -r, -T)', async () => {
     const testDir = path.join(tempDir(), 'test-frames');
     await writeFrameFolder(path.join(testDir, 'clip'), noiseFrames(44, 36, 7));
@@ -138,7 +103,9 @@ describe('runTraining', () => {
     expect(result.step).toBe(2);
     expect(only.some((l) => l.startsWith('test at step 2 (1 videos), PSNR per recursion step: model'))).toBe(true);
   });
+});
 
+describe('runTraining resumes', () => {
   it('stopped and resumed, ends with the same weights as a run never stopped', async () => {
     await runTraining(options('whole', { steps: 6, modelSaveFreq: 100 }));
     const stopped = await runTraining(options('interrupted', { steps: 6, modelSaveFreq: 100 }), { shouldStop: () => true });
@@ -173,7 +140,9 @@ describe('runTraining', () => {
     }
     expect((await weights('one-thread')).equals(await weights('whole'))).toBe(true);
   });
+});
 
+describe('runTraining averages the generator', () => {
   it('keeps a running average of the generator (generatorAverageDecay): folded in every step, tested and saved as the model, resumed exactly', async () => {
     const testDir = path.join(tempDir(), 'average-test-frames');
     await writeFrameFolder(path.join(testDir, 'clip'), noiseFrames(44, 36, 6));
@@ -216,7 +185,9 @@ describe('runTraining', () => {
     const bytes = (name: string) => fs.readFile(path.join(folder(name, 5), 'weights.bin'));
     expect((await bytes('average-resumed')).equals(await bytes('average'))).toBe(true);
   });
+});
 
+describe('runTraining stops, forks and keeps checkpoints', () => {
   it('stops on a NaN or infinite loss and keeps the last good checkpoint', async () => {
     // Learning rates near float32's limit: the weights overflow on the first updates.
     const wild = { ...tiny, generatorLearningRate: 1e38, discriminatorLearningRate: 1e38 };
@@ -249,49 +220,5 @@ describe('runTraining', () => {
     await runTraining(run);
     // Step 2 stays as the first of its keepEveryHours window; step 4 goes.
     expect(await fs.readdir(path.join(run.runDir, 'checkpoints'))).toEqual(['step-000000002', 'step-000000003', 'step-000000006']);
-  });
-
-  it('refuses a second writer of the same run in one line naming the first', async () => {
-    let second: Promise<string> | undefined;
-    // While a run holds the lock, a second one (started from its first step) is refused.
-    await runTraining(options('busy2', { steps: 3 }), {
-      onStep: (step) => {
-        if (step === 1 && second === undefined) second = oneLineOf(runTraining(options('busy2', { steps: 3, resume: true })));
-      },
-    });
-    expect(await second).toMatch(new RegExp(`^${path.join(tempDir(), 'runs', 'busy2')}: is in use by nextframe train -n busy2 \\(pid ${process.pid}, since `));
-    // Released at the end: the run can be resumed.
-    await runTraining(options('busy2', { steps: 4, resume: true }));
-  });
-
-  it('on a full disk stops with one line naming the file, keeping the last checkpoint', async () => {
-    // metrics.jsonl points at /dev/full, which answers every write with ENOSPC.
-    const run = options('full', { steps: 6, modelSaveFreq: 1, summaryFreq: 3 });
-    await fs.mkdir(run.runDir, { recursive: true });
-    await fs.symlink('/dev/full', path.join(run.runDir, 'metrics.jsonl'));
-    expect(await oneLineOf(runTraining(run))).toBe(`${path.join(run.runDir, 'metrics.jsonl')}: no space left on device (ENOSPC) while writing; free some space and run again`);
-    expect(await fs.readdir(path.join(run.runDir, 'checkpoints'))).toEqual(['step-000000001', 'step-000000002']);
-    expect(await fs.readdir(run.runDir)).not.toContain('train.lock');
-  });
-
-  it('rejects bad input before training', async () => {
-    expect(await oneLineOf(runTraining(options('missing', { clipsDir: path.join(tempDir(), 'nope') })))).toBe(`${path.join(tempDir(), 'nope')}: no such clip store`);
-    const wrong = { ...tiny, historyLength: 3 };
-    expect(await oneLineOf(runTraining(options('shape', { model: wrong })))).toBe(
-      `${clipsDir}: holds 32x32x5 clips but the model needs 32x32x4 (patch 32, history 3 + 1)`,
-    );
-    expect(await oneLineOf(runTraining(options('rollout', { model: { ...tiny, rolloutSteps: 2 } })))).toBe(
-      `${clipsDir}: holds 32x32x5 clips but the model needs 32x32x6 (patch 32, history 4 + 2, rollout 2: crop with --history 5)`,
-    );
-    const noTests = path.join(tempDir(), 'no-test-frames');
-    expect(await oneLineOf(runTraining(options('notest', { testDir: noTests, testFreq: 1000 })))).toBe(`${noTests}: no such folder`);
-    await expect(fs.readdir(path.join(tempDir(), 'runs', 'notest'))).rejects.toThrow('ENOENT');
-    await runTraining(options('again', { steps: 1 }));
-    expect(await oneLineOf(runTraining(options('again', { steps: 2 })))).toMatch(/again: already holds checkpoints: use --resume to continue, or -O\/--overwrite to start over$/);
-    const other = resolveModelConfig('paper');
-    const checkpoint = path.join(tempDir(), 'runs', 'again', 'checkpoints', 'step-000000001');
-    expect(await oneLineOf(runTraining(options('other', { model: { ...other, batchSize: 2 }, loadPath: checkpoint, steps: 1 })))).toBe(
-      `${checkpoint}: is a 'small' checkpoint with other networks than this run's 'paper' preset`,
-    );
   });
 });

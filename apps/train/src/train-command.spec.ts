@@ -26,7 +26,7 @@ const tinyArgs = () => [
   '--stats_freq', '1',
 ];
 
-describe('nextframe train', () => {
+describe('nextframe train: flags and settings', () => {
   it('resolves flags over the preset, with the seed spellings', async () => {
     const parsed = parseCommand(trainCommand, ['--clips', 'c', '-n', 'x', '-a', 'f', '-s', '7', '--preset', 'small', '--set', 'adversarialWeight=0.5', '--stats_freq', '3', '-O']);
     const options = await resolveTrainOptions(parsed);
@@ -67,7 +67,9 @@ describe('nextframe train', () => {
     }
     expect(help).toMatch(/--keep-every-hours H\s+also keep the first checkpoint of every this many hours \(default: 2\)/);
   });
+});
 
+describe('nextframe train: manifests, Ctrl-C and --resume', () => {
   it("takes checkpoint keeping from the manifest's stages.train, flags over it", async () => {
     // A workspace of its own: nx.json and data-manifests/mine.json (the demo's, keeping 7 and every half hour).
     const root = path.join(tempDir(), 'workspace');
@@ -114,7 +116,9 @@ describe('nextframe train', () => {
     expect(resumed.stderr).toContain(`resuming from step ${step}`);
     expect(resumed.stdout).toContain(`train: ${step + 2} steps done`);
   });
+});
 
+describe('nextframe train: bad input', () => {
   it('refuses a bad --threads in one line, before writing anything', () => {
     for (const [value, message] of [
       ['0', "error: --threads must be a whole number of threads, at least 1, got '0'"],

@@ -24,7 +24,7 @@ afterAll(async () => {
   await store.close();
 });
 
-describe('ClipStore', () => {
+describe('ClipStore: reading and stacking clips', () => {
   it('reads any clip by index across shards and record batches', async () => {
     expect(store.count).toBe(250);
     const seen = new Set<string>();
@@ -60,7 +60,9 @@ describe('ClipStore', () => {
     expect(Math.min(...batch.data)).toBeGreaterThanOrEqual(-1);
     expect(Math.max(...batch.data)).toBeLessThanOrEqual(1);
   });
+});
 
+describe('ClipStore: epochs, tensors, and another Arrow reader', () => {
   it('iterates shuffled epochs with prefetching, and resumes at any batch', async () => {
     const iterator = store.batches({ batchSize: 16, seed: 9, prefetch: 3 });
     const seen: { epoch: number; batchInEpoch: number; indices: number[] }[] = [];

@@ -31,7 +31,7 @@ async function storeBytes(storeName: string): Promise<Record<string, string>> {
   return out;
 }
 
-describe('cropClips', () => {
+describe('cropClips: bytes and pixels', () => {
   it('gives byte-identical stores for the same frames, options and seed', async () => {
     const a = await crop('same-a');
     await crop('same-b');
@@ -71,7 +71,9 @@ describe('cropClips', () => {
       await store.close();
     }
   });
+});
 
+describe('cropClips: filtering, appending, starting over', () => {
   it('keeps only moving windows unless a clip was drawn unfiltered', async () => {
     await crop('filter', { clipCount: 400 });
     const store = await ClipStore.open(path.join(tempDir(), 'filter'));

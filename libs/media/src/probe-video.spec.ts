@@ -10,7 +10,7 @@ const tempDir = useTempDir('probe');
 
 const frames = (n: number, w = 48, h = 32) => Array.from({ length: n }, (_, i) => patternFrame(w, h, i));
 
-describe('probeVideo', () => {
+describe('probeVideo: what it reads', () => {
   it('reads duration, frame rate, frame count and size of an H.264 file', async () => {
     const file = path.join(tempDir(), 'clip.mp4');
     await writeTestVideo({ file, frames: frames(25), fps: 10, codec: 'h264' });
@@ -44,7 +44,9 @@ describe('probeVideo', () => {
     expect(info.frameCountExact).toBe(false);
     expect(info.frameCount).toBe(12);
   });
+});
 
+describe('probeVideo: what it rejects', () => {
   it.each([
     ['missing file', async () => path.join(tempDir(), 'missing.mp4'), 'no such file'],
     ['a folder', async () => tempDir(), 'is a folder, not a video file'],

@@ -11,8 +11,9 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
-describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s', (flowWarp) => {
+describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s: a fresh model', (flowWarp) => {
   const lastLayerKey = (config: ReturnType<typeof tinyModelConfig>, k: number) => `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}`;
+
   const variable = (g: ReturnType<typeof createGenerator>, key: string): tf.Variable => {
     const found = g.parameters.find((p) => p.key === key);
     if (!found) throw new Error(`no parameter ${key}`);
@@ -48,6 +49,16 @@ describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s', (flowWarp
       g.dispose();
     }
   });
+});
+
+describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s: learning', (flowWarp) => {
+  const lastLayerKey = (config: ReturnType<typeof tinyModelConfig>, k: number) => `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}`;
+
+  const variable = (g: ReturnType<typeof createGenerator>, key: string): tf.Variable => {
+    const found = g.parameters.find((p) => p.key === key);
+    if (!found) throw new Error(`no parameter ${key}`);
+    return found.variable;
+  };
 
   it('learns to move a bar: the loss falls and the gradient reaches every scale, with no tensor left behind', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });

@@ -1,31 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initTestBackend } from '@nextframe/tf-backend/testing';
 import {
-  PAPER_PRESET, SPEC_PRESET, TRAINING_THAT_LEARNS, checkpointFiles, checkpointFromFiles, createDiscriminator, createGenerator, createOptimizers,
-  discriminatorStep, disposeBatch, generatorStep, parameterCount, prepareBatch, resolveModelConfig, restoreCheckpoint, serializeCheckpoint, type ModelConfig,
+  PAPER_PRESET, SPEC_PRESET, TRAINING_THAT_LEARNS, createDiscriminator, createGenerator, createOptimizers,
+  discriminatorStep, disposeBatch, generatorStep, parameterCount, prepareBatch, resolveModelConfig, type ModelConfig,
 } from './index';
-import { tinyModelConfig } from './testing';
+import { parameterValues as values, randomClips as clips, sameValues as same, tinyModelConfig, tinyTrainingConfig } from './testing';
 
 beforeAll(async () => {
   await initTestBackend();
 });
 
-/** Thin networks and a higher learning rate: steps take milliseconds and visibly learn. */
-// The port's initialisation and whole-frame prediction: every layer gets a gradient from the first
-// step (zero-started last layers, as the change-predicting default has, pass none back on step 1).
-const tiny: ModelConfig = tinyModelConfig({ generatorLearningRate: 0.01, initialization: 'port', predictChange: false });
-
-function clips(seed: number, batch = 2): tf.Tensor4D {
-  return tf.randomUniform([batch, 32, 32, 15], -1, 1, 'float32', seed) as tf.Tensor4D;
-}
-
-function values(parameters: { variable: tf.Variable }[]): Float32Array[] {
-  return parameters.map((p) => p.variable.dataSync().slice() as Float32Array);
-}
-
-function same(a: Float32Array[], b: Float32Array[]): boolean {
-  return a.length === b.length && a.every((v, i) => v.length === b[i].length && v.every((x, j) => x === b[i][j]));
-}
+const tiny: ModelConfig = tinyTrainingConfig();
 
 describe('discriminatorOutputStdDev', () => {
   it('starts the output layer at zero (every layer below without gradient) or small and random (every layer learning from step 1)', () => {
@@ -57,7 +42,7 @@ describe('discriminatorOutputStdDev', () => {
   });
 });
 
-describe('networks', () => {
+describe('networks: outputs', () => {
   it('predicts one frame per scale, coarse to fine, and D one probability per scale', () => {
     const g = createGenerator(tiny, 1);
     const d = createDiscriminator(tiny, 1);
@@ -83,7 +68,9 @@ describe('networks', () => {
     tf.dispose([frames, out]);
     g.dispose();
   });
+});
 
+describe('networks: parameters and initialisation', () => {
   it("has the spec's parameter count in the paper preset", () => {
     const config = resolveModelConfig('paper');
     expect(config.generator.map((s) => s.featureMaps[0])).toEqual([12, 15, 15, 15]);
@@ -138,13 +125,16 @@ describe('networks', () => {
   });
 });
 
-describe('training steps', () => {
+describe('training steps: what each step moves', () => {
   let g: ReturnType<typeof createGenerator>;
+
   let d: ReturnType<typeof createDiscriminator>;
+
   beforeEach(() => {
     g = createGenerator(tiny, 3);
     d = createDiscriminator(tiny, 3);
   });
+
   afterEach(() => {
     g.dispose();
     d.dispose();
@@ -180,6 +170,22 @@ describe('training steps', () => {
     disposeBatch(batch);
     input.dispose();
   });
+});
+
+describe('training steps: the adversarial gradient, and no leaks', () => {
+  let g: ReturnType<typeof createGenerator>;
+
+  let d: ReturnType<typeof createDiscriminator>;
+
+  beforeEach(() => {
+    g = createGenerator(tiny, 3);
+    d = createDiscriminator(tiny, 3);
+  });
+
+  afterEach(() => {
+    g.dispose();
+    d.dispose();
+  });
 
   it('the adversarial term reaches the generator through the discriminator', () => {
     const run = (adversarialWeight: number) => {
@@ -214,6 +220,22 @@ describe('training steps', () => {
     disposeBatch(batch);
     input.dispose();
   });
+});
+
+describe('training steps: learning', () => {
+  let g: ReturnType<typeof createGenerator>;
+
+  let d: ReturnType<typeof createDiscriminator>;
+
+  beforeEach(() => {
+    g = createGenerator(tiny, 3);
+    d = createDiscriminator(tiny, 3);
+  });
+
+  afterEach(() => {
+    g.dispose();
+    d.dispose();
+  });
 
   it('lowers the loss on a batch it trains on', () => {
     const optimizers = createOptimizers(tiny);
@@ -226,71 +248,5 @@ describe('training steps', () => {
     expect(last).toBeLessThan(first * 0.5);
     disposeBatch(batch);
     input.dispose();
-  });
-});
-
-describe('checkpoints', () => {
-  it('round-trip: identical outputs and an identical next training step', async () => {
-    const g = createGenerator(tiny, 5);
-    const d = createDiscriminator(tiny, 5);
-    const optimizers = createOptimizers(tiny);
-    const input = clips(7);
-    const batch = prepareBatch(input, tiny);
-    for (let i = 0; i < 2; i++) {
-      discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
-      generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
-    }
-    const serialized = await serializeCheckpoint({ generator: g, discriminator: d, optimizers, step: 2, seed: 5, trainer: { dataPosition: { epoch: 1, batch: 3 }, adversarial: true, savedAt: 5, trainingSeconds: 1.5 } });
-    // Through the folder format (checkpoint.json + weights.bin), as bytes on disk would be.
-    const files = checkpointFiles(serialized);
-    expect(Object.keys(files)).toEqual(['checkpoint.json', 'weights.bin']);
-    const saved = checkpointFromFiles(files['checkpoint.json'] as string, Buffer.from(files['weights.bin'] as Uint8Array));
-    expect(() => checkpointFromFiles(files['checkpoint.json'] as string, new Uint8Array(8))).toThrow(/weights.bin is 8 bytes, checkpoint.json describes \d+/);
-    expect(saved.manifest).toMatchObject({
-      format: 'nextframe-checkpoint',
-      version: 2,
-      step: 2,
-      seed: 5,
-      trainer: { dataPosition: { epoch: 1, batch: 3 }, adversarial: true, savedAt: 5, trainingSeconds: 1.5 },
-    });
-
-    // A fresh pair from another seed, restored, predicts exactly the same…
-    const g2 = createGenerator(tiny, 99);
-    const d2 = createDiscriminator(tiny, 99);
-    const optimizers2 = createOptimizers(tiny);
-    await restoreCheckpoint(saved, { generator: g2, discriminator: d2, optimizers: optimizers2 });
-    const out1 = g.predict(batch.history);
-    const out2 = g2.predict(batch.history);
-    expect(Array.from(out2.dataSync())).toEqual(Array.from(out1.dataSync()));
-
-    // A generator alone loads for inference at any size.
-    const g3 = createGenerator(tiny, 123);
-    await restoreCheckpoint(saved, { generator: g3 });
-    const frame = tf.randomUniform([1, 41, 30, 12], -1, 1, 'float32', 9) as tf.Tensor4D;
-    const a = g.predict(frame); // g is still at step 2 here
-    const b = g3.predict(frame);
-    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
-
-    // …and the next step lands on the same weights (Adam's moments and step count came along).
-    discriminatorStep({ generator: g, discriminator: d }, optimizers.discriminator, batch);
-    const r1 = generatorStep({ generator: g, discriminator: d }, optimizers.generator, batch, { adversarial: true });
-    discriminatorStep({ generator: g2, discriminator: d2 }, optimizers2.discriminator, batch);
-    const r2 = generatorStep({ generator: g2, discriminator: d2 }, optimizers2.generator, batch, { adversarial: true });
-    expect(r2).toEqual(r1);
-    expect(same(values(g2.parameters), values(g.parameters))).toBe(true);
-    expect(same(values(d2.parameters), values(d.parameters))).toBe(true);
-
-    tf.dispose([out1, out2, input, frame, a, b]);
-    disposeBatch(batch);
-    [g, d, g2, d2, g3].forEach((n) => n.dispose());
-  });
-
-  it('refuses a checkpoint of another shape', async () => {
-    const g = createGenerator(tiny, 1);
-    const saved = await serializeCheckpoint({ generator: g, step: 0, seed: 1 });
-    const other = createGenerator(resolveModelConfig('small'), 1);
-    await expect(restoreCheckpoint(saved, { generator: other })).rejects.toThrow(/generator\/scale0\/conv0\/weights is 3x3x12x8 in the checkpoint but 3x3x12x32 in the model/);
-    g.dispose();
-    other.dispose();
   });
 });

@@ -84,7 +84,9 @@ describe('predictFrame (tiles)', () => {
     tf.dispose([history, ...kept, ...released]);
     g.dispose();
   });
+});
 
+describe('predictFrame: one clip as a pair, and small frames', () => {
   it('runs one clip as a pair where @nextframe/tf-backend asks for it (native TensorFlow with oneDNN)', () => {
     expect(ONE_CLIP_AS_PAIR_FLAG).toBe(TF_BACKEND_ONE_CLIP_AS_PAIR_FLAG);
     // The test backend was started by initBackend: the flag is set, true only for TensorFlow's CPU kernels with oneDNN on.

@@ -9,7 +9,7 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
-describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (flowWarp) => {
+describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: carrying the bar', (flowWarp) => {
   const frame = (x: number) => barFrame(x, 1);
 
   it('a fresh model carries the bar on at the speed the inputs show; without the prior it copies the last frame', () => {
@@ -61,6 +61,10 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     tf.dispose([history, next]);
     expect(() => tinyModelConfig({ priorFlowWindowPx: 8 })).toThrow('priorFlowWindowPx: must be odd');
   });
+});
+
+describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: learning past the prior', (flowWarp) => {
+  const frame = (x: number) => barFrame(x, 1);
 
   it('learns what the prior gets wrong (a bar that slows down), seeing the prior: the loss falls, every scale learns, no tensor left behind', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, priorFlowSpan: 3, priorFlowInput: true, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
@@ -89,6 +93,10 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     expect(() => createGenerator(tinyModelConfig({ flowPx: 0, flowWarp, priorFlowSpan: 3 }), 1)).toThrow('priorFlowSpan 3 needs flowPx > 0 (the prior adds to a predicted flow)');
     expect(() => createGenerator(tinyModelConfig({ flowPx: 0, flowWarp, moveBlurPx: 0.5 }), 1)).toThrow('moveBlurPx 0.5 needs flowPx > 0 (it blurs what a flow moves)');
   });
+});
+
+describe.each(['backward', 'forward'] as const)('priorGate, flowWarp %s', (flowWarp) => {
+  const frame = (x: number) => barFrame(x, 1);
 
   it('priorGate: what the network learned acts only where the prior sees motion; a still frame is predicted exactly', () => {
     const predictWith = (positions: number[], priorGate: boolean) => {
@@ -122,6 +130,10 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     tf.dispose([last, gated, free, gatedMoving, freeMoving]);
     expect(() => createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, priorGate: true }), 1)).toThrow("priorGate needs priorFlowSpan > 0 (it gates by the prior's motion)");
   });
+});
+
+describe.each(['backward', 'forward'] as const)('priorConfidence, flowWarp %s', (flowWarp) => {
+  const frame = (x: number) => barFrame(x, 1);
 
   it('priorConfidence: a fresh model carries the bar as the prior does; a confidence switched off predicts the last frame exactly', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, predictChange: true, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, priorGate: true, priorConfidence: true });
@@ -177,6 +189,10 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s', (f
     if (flowWarp === 'backward') expect(confident.last).toBeLessThan(0.5 * bound.last);
     tf.dispose(clips);
   });
+});
+
+describe.each(['backward', 'forward'] as const)('moveBlurPx, flowWarp %s', (flowWarp) => {
+  const frame = (x: number) => barFrame(x, 1);
 
   it('moveBlurPx: a fresh model softens the bar it carries and keeps a still one exact', () => {
     const finest = (positions: number[], moveBlurPx: number) => {

@@ -52,3 +52,27 @@ export function valueStats(values: Float32Array | Int32Array | Uint8Array): { me
   const mean = v.reduce((s, x) => s + x, 0) / v.length;
   return { mean, std: Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length), maxAbs: Math.max(...v.map(Math.abs)) };
 }
+
+/**
+ * Thin networks and a higher learning rate: steps take milliseconds and visibly learn. The port's
+ * initialisation and whole-frame prediction: every layer gets a gradient from the first step
+ * (zero-started last layers, as the change-predicting default has, pass none back on step 1).
+ */
+export function tinyTrainingConfig(): ModelConfig {
+  return tinyModelConfig({ generatorLearningRate: 0.01, initialization: 'port', predictChange: false });
+}
+
+/** `[batch, 32, 32, 15]` clips of uniform noise in [-1, 1], seeded. */
+export function randomClips(seed: number, batch = 2): tf.Tensor4D {
+  return tf.randomUniform([batch, 32, 32, 15], -1, 1, 'float32', seed) as tf.Tensor4D;
+}
+
+/** A copy of every parameter's values. */
+export function parameterValues(parameters: { variable: tf.Variable }[]): Float32Array[] {
+  return parameters.map((p) => p.variable.dataSync().slice() as Float32Array);
+}
+
+/** The same values, to the bit. */
+export function sameValues(a: Float32Array[], b: Float32Array[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.length === b[i].length && v.every((x, j) => x === b[i][j]));
+}

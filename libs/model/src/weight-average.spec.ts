@@ -61,7 +61,9 @@ describe('WeightAverage', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(p.map((x) => x.variable));
   });
+});
 
+describe('WeightAverage in checkpoints', () => {
   it('is stored as the generator to predict with, and training continues from its own weights', async () => {
     const config = tinyModelConfig();
     const trained = createGenerator(config, 1);
