@@ -11,15 +11,15 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
+const lastLayerKey = (config: ReturnType<typeof tinyModelConfig>, k: number) => `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}`;
+
+const variable = (g: ReturnType<typeof createGenerator>, key: string): tf.Variable => {
+  const found = g.parameters.find((p) => p.key === key);
+  if (!found) throw new Error(`no parameter ${key}`);
+  return found.variable;
+};
+
 describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s: a fresh model', (flowWarp) => {
-  const lastLayerKey = (config: ReturnType<typeof tinyModelConfig>, k: number) => `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}`;
-
-  const variable = (g: ReturnType<typeof createGenerator>, key: string): tf.Variable => {
-    const found = g.parameters.find((p) => p.key === key);
-    if (!found) throw new Error(`no parameter ${key}`);
-    return found.variable;
-  };
-
   it('a fresh flow model copies the last frame at every scale; a saturated finest flow moves it by flowPx pixels', () => {
     // forward splats (last + 1) / 2 and maps it back: exact but for the rounding of last + 1.
     const tolerance = flowWarp === 'forward' ? 1e-6 : 0;
@@ -52,14 +52,6 @@ describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s: a fresh mo
 });
 
 describe.each(['backward', 'forward'] as const)('flowPx, flowWarp %s: learning', (flowWarp) => {
-  const lastLayerKey = (config: ReturnType<typeof tinyModelConfig>, k: number) => `generator/scale${k}/conv${config.generator[k].kernelSizes.length - 1}`;
-
-  const variable = (g: ReturnType<typeof createGenerator>, key: string): tf.Variable => {
-    const found = g.parameters.find((p) => p.key === key);
-    if (!found) throw new Error(`no parameter ${key}`);
-    return found.variable;
-  };
-
   it('learns to move a bar: the loss falls and the gradient reaches every scale, with no tensor left behind', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
     const g = createGenerator(config, 2);

@@ -125,20 +125,23 @@ describe('networks: parameters and initialisation', () => {
   });
 });
 
-describe('training steps: what each step moves', () => {
-  let g: ReturnType<typeof createGenerator>;
+let g: ReturnType<typeof createGenerator>;
+let d: ReturnType<typeof createDiscriminator>;
 
-  let d: ReturnType<typeof createDiscriminator>;
-
+/** Fresh tiny networks (seed 3) in `g` and `d` before each test of the calling describe block, disposed after it. */
+function freshNetworks(): void {
   beforeEach(() => {
     g = createGenerator(tiny, 3);
     d = createDiscriminator(tiny, 3);
   });
-
   afterEach(() => {
     g.dispose();
     d.dispose();
   });
+}
+
+describe('training steps: what each step moves', () => {
+  freshNetworks();
 
   it('a generator step moves only the generator; its total is the weighted sum of its parts', () => {
     const optimizers = createOptimizers(tiny);
@@ -173,19 +176,7 @@ describe('training steps: what each step moves', () => {
 });
 
 describe('training steps: the adversarial gradient, and no leaks', () => {
-  let g: ReturnType<typeof createGenerator>;
-
-  let d: ReturnType<typeof createDiscriminator>;
-
-  beforeEach(() => {
-    g = createGenerator(tiny, 3);
-    d = createDiscriminator(tiny, 3);
-  });
-
-  afterEach(() => {
-    g.dispose();
-    d.dispose();
-  });
+  freshNetworks();
 
   it('the adversarial term reaches the generator through the discriminator', () => {
     const run = (adversarialWeight: number) => {
@@ -223,19 +214,7 @@ describe('training steps: the adversarial gradient, and no leaks', () => {
 });
 
 describe('training steps: learning', () => {
-  let g: ReturnType<typeof createGenerator>;
-
-  let d: ReturnType<typeof createDiscriminator>;
-
-  beforeEach(() => {
-    g = createGenerator(tiny, 3);
-    d = createDiscriminator(tiny, 3);
-  });
-
-  afterEach(() => {
-    g.dispose();
-    d.dispose();
-  });
+  freshNetworks();
 
   it('lowers the loss on a batch it trains on', () => {
     const optimizers = createOptimizers(tiny);

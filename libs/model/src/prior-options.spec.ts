@@ -9,9 +9,9 @@ beforeAll(async () => {
   await initTestBackend();
 });
 
-describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: carrying the bar', (flowWarp) => {
-  const frame = (x: number) => barFrame(x, 1);
+const frame = (x: number) => barFrame(x, 1);
 
+describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: carrying the bar', (flowWarp) => {
   it('a fresh model carries the bar on at the speed the inputs show; without the prior it copies the last frame', () => {
     const history = tf.tidy(() => tf.concat([6, 8, 10, 12].map(frame), 3) as tf.Tensor4D);
     const next = frame(14);
@@ -64,8 +64,6 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: car
 });
 
 describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: learning past the prior', (flowWarp) => {
-  const frame = (x: number) => barFrame(x, 1);
-
   it('learns what the prior gets wrong (a bar that slows down), seeing the prior: the loss falls, every scale learns, no tensor left behind', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, priorFlowSpan: 3, priorFlowInput: true, predictChange: false, initialization: 'he', downsampling: 'area', generatorLearningRate: 0.01 });
     const g = createGenerator(config, 2);
@@ -96,8 +94,6 @@ describe.each(['backward', 'forward'] as const)('priorFlowSpan, flowWarp %s: lea
 });
 
 describe.each(['backward', 'forward'] as const)('priorGate, flowWarp %s', (flowWarp) => {
-  const frame = (x: number) => barFrame(x, 1);
-
   it('priorGate: what the network learned acts only where the prior sees motion; a still frame is predicted exactly', () => {
     const predictWith = (positions: number[], priorGate: boolean) => {
       const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: true, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, priorGate }), 1);
@@ -133,8 +129,6 @@ describe.each(['backward', 'forward'] as const)('priorGate, flowWarp %s', (flowW
 });
 
 describe.each(['backward', 'forward'] as const)('priorConfidence, flowWarp %s', (flowWarp) => {
-  const frame = (x: number) => barFrame(x, 1);
-
   it('priorConfidence: a fresh model carries the bar as the prior does; a confidence switched off predicts the last frame exactly', () => {
     const config = tinyModelConfig({ flowPx: 1, flowWarp, predictChange: true, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, priorGate: true, priorConfidence: true });
     const history = tf.tidy(() => tf.concat([6, 8, 10, 12].map(frame), 3) as tf.Tensor4D);
@@ -192,8 +186,6 @@ describe.each(['backward', 'forward'] as const)('priorConfidence, flowWarp %s', 
 });
 
 describe.each(['backward', 'forward'] as const)('moveBlurPx, flowWarp %s', (flowWarp) => {
-  const frame = (x: number) => barFrame(x, 1);
-
   it('moveBlurPx: a fresh model softens the bar it carries and keeps a still one exact', () => {
     const finest = (positions: number[], moveBlurPx: number) => {
       const g = createGenerator(tinyModelConfig({ flowPx: 1, flowWarp, predictChange: false, initialization: 'he', downsampling: 'area', priorFlowSpan: 3, moveBlurPx }), 1);
