@@ -42,6 +42,7 @@ export {
   disposeBatch,
   generatorLearningRate,
   scheduleLearningRate,
+  ScheduledAdam,
   generatorStep,
   prepareBatch,
   type DiscriminatorStats,

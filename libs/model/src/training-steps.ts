@@ -9,16 +9,35 @@ import { gradientDifferenceLoss } from './gradient-difference-loss';
 import { lpLoss, releaseOvershoot } from './lp-loss';
 import { scaleSize, type ModelConfig } from './model-config';
 
+/**
+ * Adam (tfjs's, with its defaults β1 0.9, β2 0.999) whose learning rate a schedule can change
+ * between steps without losing its moments: tfjs keeps `learningRate` protected, with no setter.
+ */
+export class ScheduledAdam extends tf.AdamOptimizer {
+  constructor(learningRate: number) {
+    super(learningRate, 0.9, 0.999);
+  }
+
+  /** The learning rate the next update uses. */
+  get rate(): number {
+    return this.learningRate;
+  }
+
+  set rate(value: number) {
+    this.learningRate = value;
+  }
+}
+
 export interface Optimizers {
-  /** Adam (spec: generator). */
-  generator: tf.Optimizer;
+  /** Adam (spec: generator), its learning rate set by the schedule before each step. */
+  generator: ScheduledAdam;
   /** Plain gradient descent (spec), or Adam (`discriminatorOptimizer`). */
   discriminator: tf.Optimizer;
 }
 
 export function createOptimizers(config: ModelConfig): Optimizers {
   const discriminator = config.discriminatorOptimizer === 'adam' ? tf.train.adam(config.discriminatorLearningRate) : tf.train.sgd(config.discriminatorLearningRate);
-  return { generator: tf.train.adam(config.generatorLearningRate), discriminator };
+  return { generator: new ScheduledAdam(config.generatorLearningRate), discriminator };
 }
 
 /** A clip batch split for training: the history (full size and per scale) and the targets per scale. */
@@ -192,11 +211,7 @@ export function generatorLearningRate(config: ModelConfig, step: number): number
   return rate;
 }
 
-/**
- * Set the generator optimiser's learning rate for `step` (the schedule's). tfjs's Adam reads its
- * `learningRate` field at every update but keeps it protected, with no setter: this is the one
- * place that writes it, instead of rebuilding the optimiser (which would lose Adam's moments).
- */
-export function scheduleLearningRate(optimizers: Optimizers, config: ModelConfig, step: number): void {
-  (optimizers.generator as unknown as { learningRate: number }).learningRate = generatorLearningRate(config, step);
+/** Set the generator optimiser's learning rate for `step` (the schedule's), keeping Adam's moments. */
+export function scheduleLearningRate(optimizers: Pick<Optimizers, 'generator'>, config: ModelConfig, step: number): void {
+  optimizers.generator.rate = generatorLearningRate(config, step);
 }
