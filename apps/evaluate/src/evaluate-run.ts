@@ -65,10 +65,10 @@ export async function evaluateRun(options: EvaluateOptions): Promise<EvaluationR
   }
   const ffmpeg = resolveFfmpeg().path;
   const generators: Record<string, Generator> = { model: await generatorFromCheckpoint(options.checkpoint) };
-  if (options.compare) generators.compare = await generatorFromCheckpoint(options.compare.checkpoint);
   const clipReports: EvaluationReport['clips'] = [];
-  const perClip = Object.keys(generators).length * options.recursions;
   try {
+    if (options.compare) generators.compare = await generatorFromCheckpoint(options.compare.checkpoint);
+    const perClip = Object.keys(generators).length * options.recursions;
     for (const [i, clip] of clips.entries()) {
       const frames = await readClipFrames(clip.files);
       const onFrame = (done: number) => options.onProgress?.(i * perClip + done, clips.length * perClip, clip.name);

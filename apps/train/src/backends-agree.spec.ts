@@ -9,7 +9,7 @@ import { createGenerator, resolveModelConfig, restoreCheckpoint } from '@nextfra
 import { initBackend } from '@nextframe/tf-backend';
 import { nativeTensorFlowBuilt, testBackendName } from '@nextframe/tf-backend/testing';
 import { runTraining } from './run-training';
-import { TRAIN_DEFAULTS } from '@nextframe/manifest';
+import { trainOptions } from './testing';
 import type { TrainOptions } from './train-options';
 
 /**
@@ -36,22 +36,7 @@ const tempDir = useTempDir('backends');
 let clipsDir: string;
 
 function options(name: string, adversarial: boolean): TrainOptions {
-  return {
-    ...TRAIN_DEFAULTS,
-    clipsDir,
-    runDir: path.join(tempDir(), 'runs', name),
-    name,
-    model: resolveModelConfig('small', { batchSize: 4 }),
-    adversarial,
-    steps: STEPS,
-    seed: 11,
-    statsFreq: 1,
-    summaryFreq: 1,
-    modelSaveFreq: STEPS,
-    resume: false,
-    overwrite: false,
-    testOnly: false,
-  };
+  return trainOptions({ clipsDir, root: tempDir() }, name, { model: resolveModelConfig('small', { batchSize: 4 }), adversarial, steps: STEPS, seed: 11, modelSaveFreq: STEPS });
 }
 
 async function losses(name: string): Promise<Record<string, number>[]> {

@@ -33,7 +33,7 @@ export const TRAIN_SETTINGS = {
         'after the main (non-adversarial) run, also train runs/<name>-adversarial: its generator from the main run at fromStep, a fresh discriminator, adversarially up to the same number of steps',
       ),
   ),
-  model: setting(z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (nextframe train --print-config shows them all)')),
+  model: setting(z.record(z.string(), z.unknown()).optional().describe('overrides of model, loss and optimiser fields (nextframe train --describe-model lists them all, with what each does)')),
 };
 
 type Table = typeof TRAIN_SETTINGS;
